@@ -1,0 +1,70 @@
+"""The `switchboard` command: run the platform, create topics, operate it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from switchboard_deploy.stack import Stack
+from switchboard_deploy.topics import create_topics
+
+
+def _run(args: argparse.Namespace) -> int:
+    from switchboard_deploy.demo import print_welcome, seed_demo
+
+    owner_email = os.environ.setdefault("BOOTSTRAP_OWNER_EMAIL", "owner@switchboard.local")
+    owner_password = os.environ.setdefault("BOOTSTRAP_OWNER_PASSWORD", "switchboard-demo-owner")
+    stack = Stack(data_dir=Path(args.data_dir))
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    started = time.monotonic()
+    try:
+        print("starting infrastructure ...", flush=True)
+        stack.start_infrastructure()
+        print("starting the seven services ...", flush=True)
+        stack.start_services()
+        demo = seed_demo(stack.url("gateway"), owner_email, owner_password)
+        print_welcome(stack, demo, owner_email, owner_password, time.monotonic() - started)
+        while not stopping:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nstopping ...", flush=True)
+        stack.stop()
+        print("stopped.", flush=True)
+    return 0
+
+
+def _topics(args: argparse.Namespace) -> int:
+    created = asyncio.run(create_topics(args.bootstrap_servers))
+    print("\n".join(created) or "all topics exist")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="switchboard")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the whole platform on this machine")
+    run.add_argument("--data-dir", default=".data")
+    run.set_defaults(func=_run)
+    topics = commands.add_parser("topics", help="create every topic (and its dead-letter topic)")
+    topics.add_argument("--bootstrap-servers", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"))
+    topics.set_defaults(func=_topics)
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

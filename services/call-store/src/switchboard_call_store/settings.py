@@ -1,0 +1,10 @@
+"""The call-store service's settings, from the environment."""
+
+from __future__ import annotations
+
+from switchboard_shared.settings import ServiceSettings
+
+
+class CallStoreSettings(ServiceSettings):
+    service_name: str = "call-store"
+    http_port: int = 8002

@@ -1,0 +1,13 @@
+"""The composition root of the provisioning service: the one place its parts are wired together."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from switchboard_shared.runtime import build_runtime, create_app
+
+from switchboard_provisioning.settings import ProvisioningSettings
+
+
+def build_app(settings: ProvisioningSettings) -> Litestar:
+    runtime = build_runtime(settings, package=__package__ or "switchboard_provisioning")
+    return create_app(runtime, route_handlers=[])

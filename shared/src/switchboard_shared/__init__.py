@@ -1,0 +1,1 @@
+"""The one home of what every Switchboard service shares."""

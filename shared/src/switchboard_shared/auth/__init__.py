@@ -1,0 +1,1 @@
+"""Token verification and the permission matrix, shared by every service."""

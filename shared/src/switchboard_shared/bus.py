@@ -1,0 +1,185 @@
+"""The Kafka bus: broker factory, enveloped publishing, and consumers that retry then dead-letter."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import psycopg
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import REGISTRY, CollectorRegistry
+from pydantic import ValidationError
+
+from switchboard_shared.envelope import Envelope
+from switchboard_shared.events import Event
+from switchboard_shared.topics import Topic
+
+log = logging.getLogger(__name__)
+
+EventT = TypeVar("EventT", bound=Event)
+Handler = Callable[[EventT, Envelope], Awaitable[None]]
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    psycopg.OperationalError,
+    KafkaConnectionError,
+    KafkaTimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
+MAX_BACKOFF_SECONDS = 5.0
+
+
+def create_broker(
+    bootstrap_servers: str,
+    *,
+    client_id: str,
+    enable_idempotence: bool,
+    registry: CollectorRegistry = REGISTRY,
+) -> KafkaBroker:
+    """A broker whose producer waits for every in-sync replica before a publish returns."""
+    return KafkaBroker(
+        bootstrap_servers.split(","),
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=enable_idempotence,
+        linger_ms=2,
+        request_timeout_ms=10_000,
+        middlewares=(
+            KafkaTelemetryMiddleware(),
+            KafkaPrometheusMiddleware(registry=registry, app_name=client_id),
+        ),
+        logger=logging.getLogger(f"{client_id}.bus"),
+    )
+
+
+class EventBus:
+    """Publishes events in the CloudEvents envelope; returns once the broker acknowledged."""
+
+    def __init__(self, broker: KafkaBroker, source: str) -> None:
+        self._broker = broker
+        self._source = source
+
+    async def publish(
+        self,
+        topic: Topic | str,
+        event: Event,
+        *,
+        key: bytes,
+        tenant_id: str | None = None,
+        actor: str | None = None,
+        correlation_id: str | None = None,
+        envelope_id: str | None = None,
+    ) -> Envelope:
+        envelope = Envelope(
+            type=event.ce_type,
+            source=self._source,
+            tenant_id=tenant_id,
+            actor=actor,
+            correlation_id=correlation_id,
+            **({"id": envelope_id} if envelope_id else {}),
+        )
+        await self.publish_raw(topic, event.model_dump_json().encode(), key, envelope.to_headers())
+        return envelope
+
+    async def publish_raw(
+        self, topic: Topic | str, body: bytes, key: bytes | None, headers: dict[str, str]
+    ) -> None:
+        name = topic.name if isinstance(topic, Topic) else topic
+        await self._broker.publish(body, topic=name, key=key, headers=headers)
+
+
+def _text_headers(raw: Sequence[tuple[str, bytes]] | dict[str, Any]) -> dict[str, str]:
+    items = raw.items() if isinstance(raw, dict) else raw
+    return {k: v.decode(errors="replace") if isinstance(v, bytes) else str(v) for k, v in items}
+
+
+class Consumer:
+    """Registers typed handlers: retries transient failures, dead-letters poison messages."""
+
+    def __init__(self, broker: KafkaBroker, bus: EventBus, *, max_attempts: int) -> None:
+        self._broker = broker
+        self._bus = bus
+        self._max_attempts = max_attempts
+
+    def subscribe(
+        self,
+        topic: Topic,
+        model: type[EventT],
+        handler: Handler[EventT],
+        *,
+        group_id: str | None,
+    ) -> None:
+        """With a group, offsets commit after the handler's transaction; without, every replica
+        reads the topic from the start (for state such as the maintenance mode)."""
+
+        async def entry(body: bytes, message: KafkaMessage) -> None:
+            headers = _text_headers(message.raw_message.headers)  # type: ignore[union-attr]
+            await self._process(topic, model, handler, body, headers, message)
+
+        self._broker.subscriber(
+            topic.name,
+            group_id=group_id,
+            ack_policy=AckPolicy.ACK if group_id else AckPolicy.ACK_FIRST,
+            auto_offset_reset="earliest",
+        )(entry)
+
+    async def _process(
+        self,
+        topic: Topic,
+        model: type[EventT],
+        handler: Handler[EventT],
+        body: bytes,
+        headers: dict[str, str],
+        message: Any,
+    ) -> None:
+        try:
+            envelope = Envelope.from_headers(headers)
+            event = model.model_validate_json(body)
+        except (ValidationError, ValueError) as error:
+            await self._dead_letter(topic, body, headers, message, f"undecodable: {error}")
+            return
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await handler(event, envelope)
+                return
+            except TRANSIENT_ERRORS as error:
+                log.warning("transient failure on %s, retrying: %s", topic.name, error)
+            except Exception as error:
+                if attempt >= self._max_attempts:
+                    await self._dead_letter(topic, body, headers, message, repr(error))
+                    return
+                log.warning("handler failed on %s (attempt %d): %r", topic.name, attempt, error)
+            await asyncio.sleep(min(0.1 * 2**attempt, MAX_BACKOFF_SECONDS))
+
+    async def _dead_letter(
+        self, topic: Topic, body: bytes, headers: dict[str, str], message: Any, error: str
+    ) -> None:
+        record = message.raw_message
+        dlq_headers = {
+            **headers,
+            "dlq_error": error[:1000],
+            "dlq_topic": topic.name,
+            "dlq_partition": str(record.partition),
+            "dlq_offset": str(record.offset),
+        }
+        log.error("dead-lettered %s offset %s: %s", topic.name, record.offset, error[:200])
+        await self._bus.publish_raw(topic.dlq, body, record.key, dlq_headers)
+
+
+def describe_dead_letter(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+    """A dead letter as the operator sees it."""
+    try:
+        payload: Any = json.loads(body)
+    except ValueError:
+        payload = body.decode(errors="replace")
+    return {"headers": headers, "body": payload}

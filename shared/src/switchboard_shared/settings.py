@@ -1,0 +1,61 @@
+"""Typed settings built once from the environment; a missing required value fails fast."""
+
+from __future__ import annotations
+
+import sys
+from typing import TypeVar
+
+from pydantic import SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_HS256_SECRET_BYTES = 32
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs; each service subclasses it with its own name and port."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: str
+    http_host: str = "127.0.0.1"
+    http_port: int
+    database_url: str
+    db_service_password: SecretStr | None = None
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    kafka_bootstrap_servers: str
+    kafka_enable_idempotence: bool = True
+    kafka_consumer_max_attempts: int = 5
+    log_level: str = "INFO"
+    jwt_issuer: str = "switchboard"
+    jwt_audience: str = "switchboard"
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    jwt_secret: SecretStr | None = None
+    otel_exporter_otlp_endpoint: str | None = None
+    max_body_bytes: int = 1_048_576
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_HS256_SECRET_BYTES:
+            raise ValueError(f"JWT_SECRET must be at least {MIN_HS256_SECRET_BYTES} bytes")
+        return value
+
+    @property
+    def db_role(self) -> str:
+        return "sb_" + self.service_name.replace("-", "_")
+
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+
+
+def load_settings(cls: type[SettingsT]) -> SettingsT:
+    """Build settings from the environment or exit naming every missing or bad variable."""
+    try:
+        return cls()
+    except ValidationError as error:
+        problems = ", ".join(
+            f"{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+        )
+        sys.stderr.write(f"configuration error: {problems}\n")
+        raise SystemExit(2) from error
