@@ -1,0 +1,119 @@
+"""The pytest plugin of the test session: one real PostgreSQL and broker, one running platform.
+
+Infrastructure is embedded unless `DATABASE_URL` / `KAFKA_BOOTSTRAP_SERVERS` name real servers.
+Tests share these and never clean them: each test makes its own tenants and ids.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from switchboard_deploy.stack import Stack
+
+
+def unique_id(prefix: str = "t") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@dataclass(frozen=True)
+class Owner:
+    email: str
+    password: str
+
+
+@pytest.fixture(scope="session")
+def platform_owner() -> Owner:
+    return Owner(email="owner@switchboard.test", password=secrets.token_urlsafe(18))
+
+
+@pytest.fixture(scope="session")
+def infrastructure(tmp_path_factory: pytest.TempPathFactory, platform_owner: Owner) -> Iterator[Stack]:
+    """A real PostgreSQL and Kafka-protocol broker, with every topic created."""
+    stack = Stack.on_free_ports(
+        tmp_path_factory.mktemp("stack"),
+        extra_env={
+            "BOOTSTRAP_OWNER_EMAIL": platform_owner.email,
+            "BOOTSTRAP_OWNER_PASSWORD": platform_owner.password,
+            "LOG_LEVEL": "INFO",
+        },
+    )
+    stack.start_infrastructure()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(infrastructure: Stack) -> Iterator[Stack]:
+    """All seven services running as processes against the session's infrastructure."""
+    infrastructure.start_services()
+    try:
+        yield infrastructure
+    finally:
+        if infrastructure.supervisor:
+            infrastructure.supervisor.stop_all()
+
+
+@pytest.fixture(scope="session")
+def gateway_url(platform: Stack) -> str:
+    return platform.url("gateway")
+
+
+def login(gateway_url: str, email: str, password: str) -> str:
+    response = httpx.post(f"{gateway_url}/api/auth/login", json={"email": email, "password": password})
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
+@pytest.fixture(scope="session")
+def owner_token(gateway_url: str, platform_owner: Owner) -> str:
+    return login(gateway_url, platform_owner.email, platform_owner.password)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+TEST_JWT_SECRET = "switchboard-test-session-hs256-secret-0123456789"  # noqa: S105 (test-only)
+
+
+def mint_token(
+    *,
+    role: str,
+    tenant_id: str | None,
+    user_id: str | None = None,
+    email: str = "someone@example.test",
+    session_id: str | None = None,
+    lifetime: int = 600,
+    secret: str = TEST_JWT_SECRET,
+    issuer: str = "switchboard",
+    audience: str = "switchboard",
+    extra: dict[str, object] | None = None,
+) -> str:
+    """An HS256 access token, for in-process tests of a single service (JWT_SECRET mode)."""
+    import time
+
+    import jwt
+
+    now = int(time.time())
+    claims = {
+        "sub": user_id or unique_id("user"),
+        "email": email,
+        "role": role,
+        "tenant_id": tenant_id,
+        "sid": session_id or unique_id("sid"),
+        "iat": now,
+        "exp": now + lifetime,
+        "iss": issuer,
+        "aud": audience,
+        "jti": unique_id("jti"),
+        **(extra or {}),
+    }
+    return jwt.encode(claims, secret, algorithm="HS256", headers={"typ": "at+jwt"})
