@@ -49,7 +49,7 @@ class EmbeddedPostgres:
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
-            user=self._user,
+            **self._as_server_user(),
             start_new_session=True,
         )
         self._wait_ready(timeout)
@@ -81,6 +81,11 @@ class EmbeddedPostgres:
         shutil.chown(self.data_dir, self._user, self._user)
         self.data_dir.chmod(0o700)
 
+    def _as_server_user(self) -> dict[str, object]:
+        if self._user is None:
+            return {}
+        return {"user": self._user, "group": self._user, "extra_groups": []}
+
     def _initdb(self) -> None:
         subprocess.run(  # noqa: S603
             [
@@ -92,7 +97,7 @@ class EmbeddedPostgres:
                 "--no-instructions",
             ],
             check=True,
-            user=self._user,
+            **self._as_server_user(),
             stdout=subprocess.DEVNULL,
         )
 

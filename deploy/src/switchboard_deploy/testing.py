@@ -7,9 +7,12 @@ Tests share these and never clean them: each test makes its own tenants and ids.
 from __future__ import annotations
 
 import secrets
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -33,10 +36,13 @@ def platform_owner() -> Owner:
 
 
 @pytest.fixture(scope="session")
-def infrastructure(tmp_path_factory: pytest.TempPathFactory, platform_owner: Owner) -> Iterator[Stack]:
+def infrastructure(platform_owner: Owner) -> Iterator[Stack]:
     """A real PostgreSQL and Kafka-protocol broker, with every topic created."""
+    # Not under pytest's own temporary folder: that one is private to root, and PostgreSQL runs
+    # as an unprivileged user when the tests run as root.
+    data_dir = Path(tempfile.mkdtemp(prefix="switchboard-test-"))
     stack = Stack.on_free_ports(
-        tmp_path_factory.mktemp("stack"),
+        data_dir,
         extra_env={
             "BOOTSTRAP_OWNER_EMAIL": platform_owner.email,
             "BOOTSTRAP_OWNER_PASSWORD": platform_owner.password,
@@ -48,6 +54,7 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory, platform_owner: Own
         yield stack
     finally:
         stack.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

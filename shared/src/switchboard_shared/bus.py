@@ -120,9 +120,9 @@ class Consumer:
         """With a group, offsets commit after the handler's transaction; without, every replica
         reads the topic from the start (for state such as the maintenance mode)."""
 
-        async def entry(body: bytes, message: KafkaMessage) -> None:
+        async def entry(message: KafkaMessage) -> None:
             headers = _text_headers(message.raw_message.headers)  # type: ignore[union-attr]
-            await self._process(topic, model, handler, body, headers, message)
+            await self._process(topic, model, handler, message.body, headers, message)
 
         self._broker.subscriber(
             topic.name,

@@ -151,6 +151,10 @@ class ControlCommand(Event):
     params: dict[str, Any] = Field(default_factory=dict)
     actor_id: str
     issued_at: datetime = Field(default_factory=utcnow)
+    actor_email: str | None = None
+    actor_role: str | None = None
+    outcome: AuditResult = AuditResult.SUCCESS
+    reason: str | None = None
 
 
 class OperatingMode(StrEnum):
