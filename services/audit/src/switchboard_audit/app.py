@@ -5,9 +5,14 @@ from __future__ import annotations
 from litestar import Litestar
 from switchboard_shared.runtime import build_runtime, create_app
 
+from switchboard_audit import subscribers
+from switchboard_audit.api import AuditController
 from switchboard_audit.settings import AuditSettings
+from switchboard_audit.store import PostgresAuditStore
 
 
 def build_app(settings: AuditSettings) -> Litestar:
     runtime = build_runtime(settings, package=__package__ or "switchboard_audit")
-    return create_app(runtime, route_handlers=[])
+    store = PostgresAuditStore(runtime.pool)
+    subscribers.subscribe(runtime.consumer, store)
+    return create_app(runtime, route_handlers=[AuditController], state={"audit_store": store})

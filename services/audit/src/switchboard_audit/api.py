@@ -1,0 +1,67 @@
+"""HTTP: `GET /api/audit` (filtered, paginated) and `GET /api/audit/verify`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Parameter
+from switchboard_shared.auth.guards import provide_principal, requires
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission
+from switchboard_shared.errors import BadRequest
+
+from switchboard_audit.handlers import list_entries, verify_chain
+from switchboard_audit.store import AuditStore, EntryQuery
+
+MAX_LIMIT = 500
+
+
+class AuditController(Controller):
+    path = "/api/audit"
+    guards = [requires(Permission.AUDIT_READ)]
+    dependencies = {"principal": Provide(provide_principal)}
+
+    @get("/")
+    async def list_audit(
+        self,
+        state: State,
+        principal: Principal,
+        user_id: str | None = None,
+        action: str | None = None,
+        tenant_id: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int = Parameter(default=50, ge=1, le=MAX_LIMIT),
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        if start and end and _aware(start) > _aware(end):
+            raise BadRequest("start must not be after end", code="invalid_range")
+        query = EntryQuery(
+            scope="",
+            tenant_id=tenant_id,
+            actor_id=user_id,
+            action=action,
+            start=start,
+            end=end,
+            limit=limit,
+        )
+        return await list_entries(_store(state), principal, query, cursor)
+
+    @get("/verify")
+    async def verify(self, state: State, principal: Principal) -> dict[str, Any]:
+        return await verify_chain(_store(state), principal)
+
+
+def _store(state: State) -> AuditStore:
+    store: AuditStore = state.audit_store
+    return store
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise BadRequest("start and end need a time zone (e.g. Z)", code="invalid_timestamp")
+    return value

@@ -1,0 +1,95 @@
+"""The audit service's use cases: record what happened, read it back, prove it is intact."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.envelope import Envelope
+from switchboard_shared.errors import BadRequest, Forbidden
+from switchboard_shared.events import AuditEvent, ControlCommand
+
+from switchboard_audit.domain import (
+    BadCursor,
+    ChainCheck,
+    Entry,
+    EntryDraft,
+    decode_cursor,
+    draft_from_audit_event,
+    draft_from_command,
+    encode_cursor,
+)
+from switchboard_audit.store import AuditStore, EntryQuery
+
+log = logging.getLogger(__name__)
+
+
+async def record(store: AuditStore, draft: EntryDraft) -> Entry | None:
+    entry = await store.append(draft)
+    if entry is None:
+        log.info("audit event %s already recorded", draft.event_id)
+    return entry
+
+
+async def record_audit_event(store: AuditStore, event: AuditEvent, envelope: Envelope) -> None:
+    await record(store, draft_from_audit_event(event, envelope))
+
+
+async def record_command(store: AuditStore, command: ControlCommand, envelope: Envelope) -> None:
+    await record(store, draft_from_command(command, envelope))
+
+
+async def list_entries(
+    store: AuditStore, principal: Principal, query: EntryQuery, cursor: str | None
+) -> dict[str, Any]:
+    """Tenant users see their tenant only (another tenant's id reads as not found)."""
+    scope = principal.tenant_scope(query.tenant_id)
+    tenant_filter = query.tenant_id if principal.is_platform else scope
+    scoped = replace(query, scope=scope, tenant_id=tenant_filter, before_seq=_seq(cursor))
+    entries = await store.find(replace(scoped, limit=scoped.limit + 1))
+    page, more = entries[: scoped.limit], len(entries) > scoped.limit
+    next_cursor = encode_cursor(page[-1].seq) if more and page[-1].seq else None
+    return {"items": [entry_view(e) for e in page], "next_cursor": next_cursor}
+
+
+async def verify_chain(store: AuditStore, principal: Principal) -> dict[str, Any]:
+    """The chain spans every tenant, so only platform roles may walk it."""
+    if not principal.is_platform:
+        raise Forbidden("verifying the audit chain is a platform operation")
+    check = ChainCheck()
+    async for batch in store.walk():
+        check.feed(batch)
+    if not check.valid:
+        log.error("audit chain broken at seq %s", check.first_broken_seq)
+    return check.report()
+
+
+def _seq(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        return decode_cursor(cursor)
+    except BadCursor as error:
+        raise BadRequest(str(error), code="invalid_cursor") from error
+
+
+def entry_view(entry: Entry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "event_id": entry.event_id,
+        "timestamp": entry.occurred_at.isoformat(),
+        "recorded_at": entry.recorded_at.isoformat(),
+        "user_id": entry.actor_id,
+        "user_email": entry.actor_email,
+        "user_role": entry.actor_role,
+        "tenant_id": entry.tenant_id,
+        "action": entry.action,
+        "resource": entry.resource,
+        "params": entry.params,
+        "result": entry.result,
+        "reason": entry.reason,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
