@@ -5,9 +5,19 @@ from __future__ import annotations
 from litestar import Litestar
 from switchboard_shared.runtime import build_runtime, create_app
 
+from switchboard_onboarding.api import CONTROLLERS
+from switchboard_onboarding.events import Announcer
+from switchboard_onboarding.handlers import Onboarding, ProvisioningOutcomes
 from switchboard_onboarding.settings import OnboardingSettings
+from switchboard_onboarding.store import PostgresStore
+from switchboard_onboarding.subscribers import subscribe
 
 
 def build_app(settings: OnboardingSettings) -> Litestar:
     runtime = build_runtime(settings, package=__package__ or "switchboard_onboarding")
-    return create_app(runtime, route_handlers=[])
+    store = PostgresStore(runtime.pool)
+    announcer = Announcer(runtime.bus)
+    subscribe(runtime, ProvisioningOutcomes(store, announcer))
+    return create_app(
+        runtime, route_handlers=CONTROLLERS, state={"onboarding": Onboarding(store, announcer)}
+    )

@@ -1,0 +1,182 @@
+"""HTTP entry points: parse, check the permission, call a use case, answer."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Literal
+
+from litestar import Controller, get, patch, post
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import Parameter
+from pydantic import BaseModel, ConfigDict, Field
+from switchboard_shared.auth.guards import provide_principal, requires
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission as P
+from switchboard_shared.errors import Unavailable
+
+from switchboard_onboarding import bulk
+from switchboard_onboarding.handlers import Onboarding
+
+MAINTENANCE_RETRY_SECONDS = 30
+
+
+async def writes_open(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if not connection.app.state.maintenance.writes_allowed:
+        raise Unavailable(
+            "writes are paused for maintenance",
+            code="maintenance",
+            retry_after=MAINTENANCE_RETRY_SECONDS,
+        )
+
+
+def provide_onboarding(state: State) -> Onboarding:
+    onboarding: Onboarding = state.onboarding
+    return onboarding
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LocationCreate(Body):
+    name: str = Field(min_length=1, max_length=200)
+    tenant_id: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class Override(Body):
+    reason: str = Field(min_length=1, max_length=2000)
+    fields: dict[str, Any]
+
+
+class Decision(Body):
+    decision: Literal["approve", "reject"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class BulkLocations(Body):
+    location_ids: list[str]
+
+
+class BulkDecision(Decision):
+    location_id: str
+
+
+class BulkDecisions(Body):
+    items: list[BulkDecision]
+
+
+DEPENDENCIES = {
+    "principal": Provide(provide_principal),
+    "onboarding": Provide(provide_onboarding, sync_to_thread=False),
+}
+
+
+class LocationController(Controller):
+    path = "/api/locations"
+    dependencies = DEPENDENCIES
+
+    @post(guards=[requires(P.LOCATIONS_CREATE), writes_open])
+    async def create(
+        self, data: LocationCreate, principal: Principal, onboarding: Onboarding
+    ) -> dict[str, Any]:
+        return await onboarding.create_location(principal, data.name, data.tenant_id)
+
+    @get(guards=[requires(P.LOCATIONS_READ_OWN)])
+    async def index(
+        self,
+        principal: Principal,
+        onboarding: Onboarding,
+        limit: int = Parameter(default=50, ge=1, le=200),
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        page = await onboarding.list_locations(principal, limit, cursor)
+        return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+class OnboardingController(Controller):
+    path = "/api/onboarding/{location_id:str}"
+    dependencies = DEPENDENCIES
+
+    @get(guards=[requires(P.LOCATIONS_READ_OWN)])
+    async def show(
+        self, location_id: str, principal: Principal, onboarding: Onboarding
+    ) -> dict[str, Any]:
+        return await onboarding.view(principal, location_id)
+
+    @patch(guards=[requires(P.ONBOARDING_EDIT_OWN), writes_open])
+    async def edit(
+        self, location_id: str, data: dict[str, Any], principal: Principal, onboarding: Onboarding
+    ) -> dict[str, Any]:
+        return await onboarding.edit(principal, location_id, data)
+
+    @post("/submit", status_code=200, guards=[requires(P.ONBOARDING_SUBMIT), writes_open])
+    async def submit(
+        self, location_id: str, principal: Principal, onboarding: Onboarding
+    ) -> dict[str, Any]:
+        return await onboarding.submit(principal, location_id)
+
+    @post("/override", status_code=200, guards=[requires(P.ONBOARDING_OVERRIDE), writes_open])
+    async def override(
+        self, location_id: str, data: Override, principal: Principal, onboarding: Onboarding
+    ) -> dict[str, Any]:
+        return await onboarding.override(principal, location_id, data.fields, data.reason)
+
+
+class ApprovalController(Controller):
+    path = "/api/approvals"
+    dependencies = DEPENDENCIES
+
+    @post("/{location_id:str}", status_code=200, guards=[requires(P.APPROVALS_DECIDE), writes_open])
+    async def decide(
+        self, location_id: str, data: Decision, principal: Principal, onboarding: Onboarding
+    ) -> dict[str, Any]:
+        return await onboarding.decide(principal, location_id, data.decision, data.comment)
+
+
+class BulkController(Controller):
+    path = "/api/bulk"
+    dependencies = DEPENDENCIES
+
+    @post("/status", status_code=200, guards=[requires(P.BULK_OPERATE)])
+    async def status(
+        self, data: BulkLocations, principal: Principal, onboarding: Onboarding
+    ) -> dict[str, Any]:
+        bulk.check_size(len(data.location_ids))
+        return await bulk.run_each(data.location_ids, lambda lid: onboarding.status(principal, lid))
+
+    @post(
+        "/approvals",
+        status_code=200,
+        guards=[requires(P.BULK_OPERATE, P.APPROVALS_DECIDE), writes_open],
+    )
+    async def approvals(
+        self, data: BulkDecisions, principal: Principal, onboarding: Onboarding
+    ) -> dict[str, Any]:
+        bulk.check_size(len(data.items))
+        jobs = [
+            (
+                i.location_id,
+                partial(onboarding.decide, principal, i.location_id, i.decision, i.comment),
+            )
+            for i in data.items
+        ]
+        return await bulk.run_jobs(jobs)
+
+    @post(
+        "/provisioning",
+        status_code=200,
+        guards=[requires(P.BULK_OPERATE, P.PROVISIONING_TRIGGER), writes_open],
+    )
+    async def provisioning(
+        self, data: BulkLocations, principal: Principal, onboarding: Onboarding
+    ) -> dict[str, Any]:
+        bulk.check_size(len(data.location_ids), bulk.MAX_BULK_PROVISIONING)
+        return await bulk.run_each(
+            data.location_ids, lambda lid: onboarding.request_provisioning(principal, lid)
+        )
+
+
+CONTROLLERS = [LocationController, OnboardingController, ApprovalController, BulkController]

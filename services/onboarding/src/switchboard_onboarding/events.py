@@ -1,0 +1,72 @@
+"""What onboarding tells the rest of the platform: state changes and audit entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.bus import EventBus
+from switchboard_shared.envelope import event_key
+from switchboard_shared.events import AuditEvent, OnboardingEvent
+from switchboard_shared.topics import AUDIT_EVENTS, ONBOARDING_EVENTS
+
+from switchboard_onboarding.domain import Location
+
+
+def provisioning_input(location: Location) -> dict[str, Any]:
+    """Everything provisioning needs, carried in the event (it never reads this schema)."""
+    return {"location_name": location.name, "form": location.data}
+
+
+class Announcer:
+    def __init__(self, bus: EventBus) -> None:
+        self._bus = bus
+
+    async def status_changed(
+        self,
+        location: Location,
+        status: str,
+        previous: str | None,
+        actor_id: str | None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        event = OnboardingEvent(
+            location_id=location.id,
+            status=status,
+            previous_status=previous,
+            actor_id=actor_id,
+            data=data or {},
+        )
+        await self._bus.publish(
+            ONBOARDING_EVENTS,
+            event,
+            key=event_key(location.tenant_id, location.id),
+            tenant_id=location.tenant_id,
+            actor=actor_id,
+        )
+
+    async def audit(
+        self,
+        action: str,
+        location: Location,
+        principal: Principal | None,
+        params: dict[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        event = AuditEvent(
+            action=action,
+            actor_id=principal.user_id if principal else None,
+            actor_email=principal.email if principal else None,
+            actor_role=principal.role if principal else None,
+            tenant_id=location.tenant_id,
+            resource=f"location:{location.id}",
+            params=params or {},
+            reason=reason,
+        )
+        await self._bus.publish(
+            AUDIT_EVENTS,
+            event,
+            key=event_key(location.tenant_id, location.id),
+            tenant_id=location.tenant_id,
+            actor=event.actor_id,
+        )

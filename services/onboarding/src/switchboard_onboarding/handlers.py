@@ -1,0 +1,238 @@
+"""Onboarding use cases: each loads, checks the rules, writes, and announces in one transaction.
+
+Events are published inside the database transaction, before it commits: a publish that fails
+rolls the change back, so no state change goes unannounced.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission
+from switchboard_shared.db import ALL_TENANTS
+from switchboard_shared.envelope import Envelope
+from switchboard_shared.errors import ValidationFailed
+from switchboard_shared.events import ProvisioningEvent
+
+from switchboard_onboarding import domain, forms
+from switchboard_onboarding.domain import PROVISIONING_REQUESTED, Location, Status
+from switchboard_onboarding.events import Announcer, provisioning_input
+from switchboard_onboarding.paging import Page, decode_cursor, encode_cursor
+from switchboard_onboarding.store import Session, Store
+
+log = logging.getLogger(__name__)
+
+
+def describe(location: Location) -> dict[str, Any]:
+    return {
+        "location_id": location.id,
+        "tenant_id": location.tenant_id,
+        "name": location.name,
+        "status": location.status,
+        "locked": domain.is_locked(location.status),
+    }
+
+
+def _log(action: str, principal: Principal, location: Location, **extra: Any) -> None:
+    log.info(
+        "onboarding %s",
+        action,
+        extra={"action": action, "user_id": principal.user_id, "location_id": location.id, **extra},
+    )
+
+
+class Onboarding:
+    def __init__(self, store: Store, announcer: Announcer) -> None:
+        self._store = store
+        self._announce = announcer
+
+    async def _load(self, session: Session, principal: Principal, location_id: str) -> Location:
+        found = await session.get(location_id, for_update=True)
+        return domain.ensure_visible(principal, found)
+
+    async def create_location(
+        self, principal: Principal, name: str, tenant_id: str | None
+    ) -> dict[str, Any]:
+        principal.require(Permission.LOCATIONS_CREATE)
+        tenant = principal.tenant_scope(tenant_id)
+        if tenant == ALL_TENANTS:
+            raise ValidationFailed(
+                "tenant_id is required for platform roles", code="tenant_required"
+            )
+        location = Location(f"loc-{uuid.uuid4().hex}", tenant, name, Status.NOT_STARTED, {})
+        async with self._store.session(tenant) as session:
+            await session.insert(location, principal.user_id)
+            await self._announce.status_changed(location, location.status, None, principal.user_id)
+            await self._announce.audit(
+                "onboarding.location.created", location, principal, {"name": name}
+            )
+        _log("location_created", principal, location)
+        return describe(location)
+
+    async def list_locations(self, principal: Principal, limit: int, cursor: str | None) -> Page:
+        principal.require(Permission.LOCATIONS_READ_OWN)
+        only = None if principal.can(Permission.LOCATIONS_READ_ALL) else principal.locations
+        async with self._store.session(self._scope(principal)) as session:
+            rows = await session.page(only, limit + 1, decode_cursor(cursor))
+        items = [describe(location) for location, _ in rows[:limit]]
+        if len(rows) <= limit:
+            return Page(items=items, next_cursor=None)
+        last, created_at = rows[limit - 1]
+        return Page(items=items, next_cursor=encode_cursor(created_at, last.id))
+
+    async def status(self, principal: Principal, location_id: str) -> dict[str, Any]:
+        principal.require(Permission.LOCATIONS_READ_OWN)
+        async with self._store.session(self._scope(principal)) as session:
+            return describe(domain.ensure_visible(principal, await session.get(location_id)))
+
+    async def view(self, principal: Principal, location_id: str) -> dict[str, Any]:
+        principal.require(Permission.LOCATIONS_READ_OWN)
+        async with self._store.session(self._scope(principal)) as session:
+            location = domain.ensure_visible(principal, await session.get(location_id))
+            history = await session.history(location_id)
+        return {**describe(location), "data": location.data, "history": history}
+
+    async def edit(
+        self, principal: Principal, location_id: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        async with self._store.session(self._scope(principal)) as session:
+            location = await self._load(session, principal, location_id)
+            domain.check_edit(principal, location)
+            return await self._apply(session, principal, location, fields, reason=None)
+
+    async def override(
+        self, principal: Principal, location_id: str, fields: dict[str, Any], reason: str
+    ) -> dict[str, Any]:
+        principal.require(Permission.ONBOARDING_OVERRIDE)
+        async with self._store.session(self._scope(principal)) as session:
+            location = await self._load(session, principal, location_id)
+            return await self._apply(session, principal, location, fields, reason=reason)
+
+    async def _apply(
+        self,
+        session: Session,
+        principal: Principal,
+        location: Location,
+        fields: dict[str, Any],
+        reason: str | None,
+    ) -> dict[str, Any]:
+        data = forms.validated(domain.merge(location.data, fields))
+        changes = domain.field_changes(location.data, data)
+        status = location.status if reason else domain.status_after_edit(location.status)
+        updated = replace(location, data=data, status=status)
+        await session.save(updated)
+        await session.record_changes(updated, changes, principal.user_id, reason)
+        if status is not location.status:
+            await self._announce.status_changed(updated, status, location.status, principal.user_id)
+        action = "onboarding.override" if reason else "onboarding.edited"
+        names = [c.field for c in changes]
+        await self._announce.audit(action, updated, principal, {"fields": names}, reason=reason)
+        _log(action.removeprefix("onboarding."), principal, updated, fields=names)
+        return {**describe(updated), "changed": names}
+
+    async def submit(self, principal: Principal, location_id: str) -> dict[str, Any]:
+        async with self._store.session(self._scope(principal)) as session:
+            location = await self._load(session, principal, location_id)
+            domain.check_submit(principal, location)
+            missing = domain.missing_for_provisioning(location.data)
+            if missing:
+                raise ValidationFailed(
+                    f"required for provisioning: {', '.join(missing)}", code="missing_fields"
+                )
+            return await self._move(
+                session, principal, location, Status.PENDING_APPROVAL, "submitted"
+            )
+
+    async def decide(
+        self, principal: Principal, location_id: str, decision: str, comment: str | None
+    ) -> dict[str, Any]:
+        principal.require(Permission.APPROVALS_DECIDE)
+        async with self._store.session(self._scope(principal)) as session:
+            location = await self._load(session, principal, location_id)
+            status = domain.decide(location, decision)
+            await session.record_decision(location, decision, comment, principal.user_id)
+            action = "approved" if decision == "approve" else "rejected"
+            return await self._move(session, principal, location, status, action, comment)
+
+    async def request_provisioning(self, principal: Principal, location_id: str) -> dict[str, Any]:
+        principal.require(Permission.PROVISIONING_TRIGGER)
+        async with self._store.session(self._scope(principal)) as session:
+            location = await self._load(session, principal, location_id)
+            domain.check_provisionable(location)
+            await self._announce.status_changed(
+                location,
+                PROVISIONING_REQUESTED,
+                location.status,
+                principal.user_id,
+                provisioning_input(location),
+            )
+            await self._announce.audit("onboarding.provisioning_requested", location, principal)
+        _log("provisioning_requested", principal, location)
+        return {**describe(location), "requested": True}
+
+    async def _move(
+        self,
+        session: Session,
+        principal: Principal,
+        location: Location,
+        status: Status,
+        action: str,
+        comment: str | None = None,
+    ) -> dict[str, Any]:
+        updated = replace(location, status=status)
+        await session.save(updated)
+        data = provisioning_input(updated) if status is Status.APPROVED else None
+        await self._announce.status_changed(
+            updated, status, location.status, principal.user_id, data
+        )
+        params = {"from": location.status, "to": status}
+        await self._announce.audit(
+            f"onboarding.{action}", updated, principal, params, reason=comment
+        )
+        _log(action, principal, updated, status=status)
+        return describe(updated)
+
+    @staticmethod
+    def _scope(principal: Principal) -> str:
+        return (
+            ALL_TENANTS
+            if principal.can(Permission.LOCATIONS_READ_ALL)
+            else principal.tenant_scope()
+        )
+
+
+class ProvisioningOutcomes:
+    """Moves a location along as provisioning reports back; each event counts once."""
+
+    def __init__(self, store: Store, announcer: Announcer) -> None:
+        self._store = store
+        self._announce = announcer
+
+    async def on_event(self, event: ProvisioningEvent, envelope: Envelope) -> None:
+        async with self._store.session(envelope.tenant_id or ALL_TENANTS) as session:
+            if not await session.first_time(envelope.id):
+                return
+            location = await session.get(event.location_id, for_update=True)
+            target = (
+                domain.status_after_provisioning(location.status, event.status)
+                if location
+                else None
+            )
+            if location is None or target is None:
+                log.info("provisioning %s for %s changes nothing", event.status, event.location_id)
+                return
+            updated = replace(location, status=target)
+            await session.save(updated)
+            await self._announce.status_changed(updated, target, location.status, None)
+            await self._announce.audit(
+                f"onboarding.provisioning_{event.status}",
+                updated,
+                None,
+                {"from": location.status, "to": target},
+                reason=event.reason,
+            )
+        log.info("location %s is %s", location.id, target, extra={"location_id": location.id})

@@ -1,0 +1,315 @@
+"""The onboarding service in-process against the real PostgreSQL and broker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from litestar.testing import AsyncTestClient
+from switchboard_deploy.stack import Stack
+from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
+from switchboard_onboarding.app import build_app
+from switchboard_onboarding.settings import OnboardingSettings
+
+pytestmark = pytest.mark.integration
+
+Client = AsyncTestClient[Any]
+
+COMPLETE_FORM: dict[str, Any] = {
+    "account_name": "Acme Medical Group",
+    "address": {"line1": "123 Main Street", "city": "New York", "state": "NY", "zipcode": "10001"},
+    "primary_contact": {"name": "Alice Johnson", "email": "alice@example.com", "phone": "+1-555-0101"},
+    "devices": [
+        {
+            "id": "phone-1",
+            "brand": "YEALINK",
+            "model": "T46S",
+            "mac_address": "00:15:5D:01:01:01",
+            "extension": "1001",
+            "user": {"name": "Bob Front", "email": "bob@example.com"},
+        }
+    ],
+    "working_hours": [{"day": "mon", "open": "09:00", "close": "17:00"}],
+    "call_flow": {"type": "direct", "destination": "1001"},
+}
+
+
+async def wait_ready(client: Client, deadline_seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        if (await client.get("/ready")).status_code == 200:
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError("onboarding never became ready")
+
+
+@pytest.fixture(scope="module")
+async def client(infrastructure: Stack) -> AsyncIterator[Client]:
+    settings = OnboardingSettings(
+        database_url=infrastructure.database_url,
+        kafka_bootstrap_servers=infrastructure.bootstrap_servers,
+        kafka_enable_idempotence=False,
+        jwt_secret=TEST_JWT_SECRET,
+    )
+    async with AsyncTestClient(build_app(settings)) as test_client:
+        await wait_ready(test_client)
+        yield test_client
+
+
+def customer(tenant: str, role: str = "owner", **extra: Any) -> dict[str, str]:
+    return bearer(mint_token(role=role, tenant_id=tenant, extra=extra or None))
+
+
+def lead() -> dict[str, str]:
+    return bearer(mint_token(role="implementation_lead", tenant_id=None))
+
+
+async def new_location(client: Client, tenant: str) -> str:
+    response = await client.post("/api/locations", json={"name": "Main Office"}, headers=customer(tenant))
+    assert response.status_code == 201, response.text
+    return str(response.json()["location_id"])
+
+
+async def approved_location(client: Client, tenant: str) -> str:
+    location_id = await new_location(client, tenant)
+    await client.patch(f"/api/onboarding/{location_id}", json=COMPLETE_FORM, headers=customer(tenant))
+    submitted = await client.post(f"/api/onboarding/{location_id}/submit", headers=customer(tenant))
+    assert submitted.status_code == 200, submitted.text
+    approved = await client.post(
+        f"/api/approvals/{location_id}", json={"decision": "approve"}, headers=lead()
+    )
+    assert approved.json()["status"] == "APPROVED"
+    return location_id
+
+
+async def find_audit(bootstrap: str, predicate: Any, deadline_seconds: float = 20.0) -> dict[str, Any]:
+    consumer = AIOKafkaConsumer(
+        "audit.events.v1", bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
+    )
+    await consumer.start()
+    try:
+        deadline = time.monotonic() + deadline_seconds
+        while time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    event = json.loads(record.value or b"{}")
+                    if predicate(event):
+                        return dict(event)
+        raise AssertionError("no matching audit event arrived")
+    finally:
+        await consumer.stop()
+
+
+async def test_a_customer_creates_edits_and_reads_back_field_history(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+
+    edited = await client.patch(
+        f"/api/onboarding/{location_id}", json={"account_name": "Acme"}, headers=customer(tenant)
+    )
+    await client.patch(
+        f"/api/onboarding/{location_id}", json={"account_name": "Acme Medical"}, headers=customer(tenant)
+    )
+    view = (await client.get(f"/api/onboarding/{location_id}", headers=customer(tenant))).json()
+
+    assert edited.json()["status"] == "IN_PROGRESS"
+    assert view["data"] == {"account_name": "Acme Medical"}
+    assert [(h["old"], h["new"]) for h in view["history"]] == [(None, "Acme"), ("Acme", "Acme Medical")]
+
+
+async def test_submit_names_every_missing_field(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    await client.patch(f"/api/onboarding/{location_id}", json={"account_name": "A"}, headers=customer(tenant))
+
+    response = await client.post(f"/api/onboarding/{location_id}/submit", headers=customer(tenant))
+
+    assert response.status_code == 422
+    assert response.json()["error"] == "missing_fields"
+    for name in ("address", "primary_contact", "devices", "working_hours", "call_flow"):
+        assert name in response.json()["detail"]
+
+
+async def test_an_invalid_field_value_is_refused_with_422(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    bad = {"devices": [{**COMPLETE_FORM["devices"][0], "mac_address": "nope"}]}
+
+    response = await client.patch(f"/api/onboarding/{location_id}", json=bad, headers=customer(tenant))
+
+    assert response.status_code == 422
+    assert "mac_address" in response.json()["detail"]
+
+
+async def test_an_approved_location_is_locked_against_ordinary_edits(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await approved_location(client, tenant)
+
+    by_customer = await client.patch(
+        f"/api/onboarding/{location_id}", json={"account_name": "X"}, headers=customer(tenant)
+    )
+    by_lead = await client.patch(f"/api/onboarding/{location_id}", json={"account_name": "X"}, headers=lead())
+
+    assert (by_customer.status_code, by_customer.json()["error"]) == (409, "locked")
+    assert (by_lead.status_code, by_lead.json()["error"]) == (409, "locked")
+
+
+async def test_an_override_with_a_reason_edits_a_locked_record_and_is_audited(
+    client: Client, infrastructure: Stack
+) -> None:
+    tenant = unique_id("tenant")
+    location_id = await approved_location(client, tenant)
+    reason = f"customer called to fix the suite {unique_id('r')}"
+
+    response = await client.post(
+        f"/api/onboarding/{location_id}/override",
+        json={"reason": reason, "fields": {"account_name": "Acme Corrected"}},
+        headers=lead(),
+    )
+    view = (await client.get(f"/api/onboarding/{location_id}", headers=lead())).json()
+    audit = await find_audit(
+        infrastructure.bootstrap_servers,
+        lambda e: e.get("action") == "onboarding.override" and e.get("resource") == f"location:{location_id}",
+    )
+
+    assert response.status_code == 200, response.text
+    assert view["data"]["account_name"] == "Acme Corrected"
+    assert view["history"][-1]["override_reason"] == reason
+    assert audit["reason"] == reason
+    assert audit["tenant_id"] == tenant
+
+
+async def test_an_override_without_a_reason_is_refused(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await approved_location(client, tenant)
+
+    response = await client.post(
+        f"/api/onboarding/{location_id}/override", json={"fields": {"account_name": "X"}}, headers=lead()
+    )
+
+    assert response.status_code == 400
+
+
+async def test_a_customer_may_not_override_or_approve(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+
+    override = await client.post(
+        f"/api/onboarding/{location_id}/override",
+        json={"reason": "r", "fields": {}},
+        headers=customer(tenant),
+    )
+    approve = await client.post(
+        f"/api/approvals/{location_id}", json={"decision": "approve"}, headers=customer(tenant)
+    )
+
+    assert (override.status_code, approve.status_code) == (403, 403)
+
+
+async def test_another_tenants_location_reads_as_not_found(client: Client) -> None:
+    location_id = await new_location(client, unique_id("tenant"))
+    stranger = customer(unique_id("tenant"))
+
+    read = await client.get(f"/api/onboarding/{location_id}", headers=stranger)
+    edit = await client.patch(f"/api/onboarding/{location_id}", json={"account_name": "X"}, headers=stranger)
+
+    assert (read.status_code, edit.status_code) == (404, 404)
+
+
+async def test_a_token_limited_to_some_locations_sees_only_those(client: Client) -> None:
+    tenant = unique_id("tenant")
+    allowed, hidden = await new_location(client, tenant), await new_location(client, tenant)
+    limited = customer(tenant, role="operator", locations=[allowed])
+
+    listed = (await client.get("/api/locations", headers=limited)).json()["items"]
+    hidden_read = await client.get(f"/api/onboarding/{hidden}", headers=limited)
+
+    assert [item["location_id"] for item in listed] == [allowed]
+    assert hidden_read.status_code == 404
+
+
+async def test_location_lists_page_with_an_opaque_cursor(client: Client) -> None:
+    tenant = unique_id("tenant")
+    created = [await new_location(client, tenant) for _ in range(3)]
+
+    first = (await client.get("/api/locations?limit=2", headers=customer(tenant))).json()
+    second = (
+        await client.get(f"/api/locations?limit=2&cursor={first['next_cursor']}", headers=customer(tenant))
+    ).json()
+
+    seen = [item["location_id"] for item in first["items"] + second["items"]]
+    assert seen == created
+    assert second["next_cursor"] is None
+
+
+async def test_a_platform_role_must_name_the_tenant_of_a_new_location(client: Client) -> None:
+    tenant = unique_id("tenant")
+
+    without = await client.post("/api/locations", json={"name": "HQ"}, headers=lead())
+    named = await client.post("/api/locations", json={"name": "HQ", "tenant_id": tenant}, headers=lead())
+    foreign = await client.post(
+        "/api/locations", json={"name": "HQ", "tenant_id": unique_id("t")}, headers=customer(tenant)
+    )
+
+    assert without.status_code == 422
+    assert (named.status_code, named.json()["tenant_id"]) == (201, tenant)
+    assert foreign.status_code == 404
+
+
+async def test_bulk_approvals_report_each_item_on_its_own(client: Client) -> None:
+    tenant = unique_id("tenant")
+    pending = await new_location(client, tenant)
+    await client.patch(f"/api/onboarding/{pending}", json=COMPLETE_FORM, headers=customer(tenant))
+    await client.post(f"/api/onboarding/{pending}/submit", headers=customer(tenant))
+    not_submitted = await new_location(client, tenant)
+    items = [
+        {"location_id": pending, "decision": "approve"},
+        {"location_id": not_submitted, "decision": "approve"},
+        {"location_id": "loc-does-not-exist", "decision": "reject"},
+    ]
+
+    response = await client.post("/api/bulk/approvals", json={"items": items}, headers=lead())
+
+    body = response.json()
+    assert response.status_code == 200
+    assert [(r["ok"], r.get("error")) for r in body["results"]] == [
+        (True, None),
+        (False, "invalid_transition"),
+        (False, "not_found"),
+    ]
+    assert body["summary"] == {"total": 3, "succeeded": 1, "failed": 2}
+
+
+async def test_bulk_status_reports_found_and_missing_locations(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+
+    response = await client.post(
+        "/api/bulk/status", json={"location_ids": [location_id, "loc-missing"]}, headers=lead()
+    )
+
+    results = response.json()["results"]
+    assert (results[0]["ok"], results[0]["status"]) == (True, "NOT_STARTED")
+    assert (results[1]["ok"], results[1]["error"]) == (False, "not_found")
+
+
+async def test_bulk_requests_above_the_limit_are_refused(client: Client) -> None:
+    ids = [f"loc-{i}" for i in range(101)]
+
+    response = await client.post("/api/bulk/status", json={"location_ids": ids}, headers=lead())
+
+    assert response.status_code == 413
+
+
+async def test_bulk_operations_are_for_implementation_leads(client: Client) -> None:
+    response = await client.post(
+        "/api/bulk/status", json={"location_ids": ["x"]}, headers=customer(unique_id("t"))
+    )
+
+    assert response.status_code == 403
