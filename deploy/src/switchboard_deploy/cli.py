@@ -47,7 +47,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _topics(args: argparse.Namespace) -> int:
-    created = asyncio.run(create_topics(args.bootstrap_servers))
+    created = asyncio.run(create_topics(args.bootstrap_servers, args.replication_factor))
     print("\n".join(created) or "all topics exist")
     return 0
 
@@ -59,7 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--data-dir", default=".data")
     run.set_defaults(func=_run)
     topics = commands.add_parser("topics", help="create every topic (and its dead-letter topic)")
-    topics.add_argument("--bootstrap-servers", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"))
+    topics.add_argument(
+        "--bootstrap-servers", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    )
+    topics.add_argument(
+        "--replication-factor",
+        type=int,
+        default=int(os.environ.get("KAFKA_REPLICATION_FACTOR", "1")),
+        help="replicas of each new topic (1 for a single broker, 3 for a production cluster)",
+    )
     topics.set_defaults(func=_topics)
     args = parser.parse_args(argv)
     result: int = args.func(args)
