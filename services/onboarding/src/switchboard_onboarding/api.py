@@ -8,9 +8,9 @@ from typing import Any, Literal
 from litestar import Controller, get, patch, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from pydantic import BaseModel, ConfigDict, Field
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
@@ -33,7 +33,7 @@ async def writes_open(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
 
 
 def provide_onboarding(state: State) -> Onboarding:
-    onboarding: Onboarding = state.onboarding
+    onboarding: NamedDependency[Onboarding] = state.onboarding
     return onboarding
 
 
@@ -80,17 +80,20 @@ class LocationController(Controller):
 
     @post(guards=[requires(P.LOCATIONS_CREATE), writes_open])
     async def create(
-        self, data: LocationCreate, principal: Principal, onboarding: Onboarding
+        self,
+        data: JSONBody[LocationCreate],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         return await onboarding.create_location(principal, data.name, data.tenant_id)
 
     @get(guards=[requires(P.LOCATIONS_READ_OWN)])
     async def index(
         self,
-        principal: Principal,
-        onboarding: Onboarding,
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
         limit: int = Parameter(default=50, ge=1, le=200),
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         page = await onboarding.list_locations(principal, limit, cursor)
         return {"items": page.items, "next_cursor": page.next_cursor}
@@ -102,25 +105,39 @@ class OnboardingController(Controller):
 
     @get(guards=[requires(P.LOCATIONS_READ_OWN)])
     async def show(
-        self, location_id: str, principal: Principal, onboarding: Onboarding
+        self,
+        location_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         return await onboarding.view(principal, location_id)
 
     @patch(guards=[requires(P.ONBOARDING_EDIT_OWN), writes_open])
     async def edit(
-        self, location_id: str, data: dict[str, Any], principal: Principal, onboarding: Onboarding
+        self,
+        location_id: FromPath[str],
+        data: JSONBody[dict[str, Any]],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         return await onboarding.edit(principal, location_id, data)
 
     @post("/submit", status_code=200, guards=[requires(P.ONBOARDING_SUBMIT), writes_open])
     async def submit(
-        self, location_id: str, principal: Principal, onboarding: Onboarding
+        self,
+        location_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         return await onboarding.submit(principal, location_id)
 
     @post("/override", status_code=200, guards=[requires(P.ONBOARDING_OVERRIDE), writes_open])
     async def override(
-        self, location_id: str, data: Override, principal: Principal, onboarding: Onboarding
+        self,
+        location_id: FromPath[str],
+        data: JSONBody[Override],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         return await onboarding.override(principal, location_id, data.fields, data.reason)
 
@@ -131,7 +148,11 @@ class ApprovalController(Controller):
 
     @post("/{location_id:str}", status_code=200, guards=[requires(P.APPROVALS_DECIDE), writes_open])
     async def decide(
-        self, location_id: str, data: Decision, principal: Principal, onboarding: Onboarding
+        self,
+        location_id: FromPath[str],
+        data: JSONBody[Decision],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         return await onboarding.decide(principal, location_id, data.decision, data.comment)
 
@@ -142,7 +163,10 @@ class BulkController(Controller):
 
     @post("/status", status_code=200, guards=[requires(P.BULK_OPERATE)])
     async def status(
-        self, data: BulkLocations, principal: Principal, onboarding: Onboarding
+        self,
+        data: JSONBody[BulkLocations],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         bulk.check_size(len(data.location_ids))
         return await bulk.run_each(data.location_ids, lambda lid: onboarding.status(principal, lid))
@@ -153,7 +177,10 @@ class BulkController(Controller):
         guards=[requires(P.BULK_OPERATE, P.APPROVALS_DECIDE), writes_open],
     )
     async def approvals(
-        self, data: BulkDecisions, principal: Principal, onboarding: Onboarding
+        self,
+        data: JSONBody[BulkDecisions],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         bulk.check_size(len(data.items))
         jobs = [
@@ -171,7 +198,10 @@ class BulkController(Controller):
         guards=[requires(P.BULK_OPERATE, P.PROVISIONING_TRIGGER), writes_open],
     )
     async def provisioning(
-        self, data: BulkLocations, principal: Principal, onboarding: Onboarding
+        self,
+        data: JSONBody[BulkLocations],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         bulk.check_size(len(data.location_ids), bulk.MAX_BULK_PROVISIONING)
         return await bulk.run_each(

@@ -23,7 +23,11 @@ Client = AsyncTestClient[Any]
 COMPLETE_FORM: dict[str, Any] = {
     "account_name": "Acme Medical Group",
     "address": {"line1": "123 Main Street", "city": "New York", "state": "NY", "zipcode": "10001"},
-    "primary_contact": {"name": "Alice Johnson", "email": "alice@example.com", "phone": "+1-555-0101"},
+    "primary_contact": {
+        "name": "Alice Johnson",
+        "email": "alice@example.com",
+        "phone": "+1-555-0101",
+    },
     "devices": [
         {
             "id": "phone-1",
@@ -70,14 +74,18 @@ def lead() -> dict[str, str]:
 
 
 async def new_location(client: Client, tenant: str) -> str:
-    response = await client.post("/api/locations", json={"name": "Main Office"}, headers=customer(tenant))
+    response = await client.post(
+        "/api/locations", json={"name": "Main Office"}, headers=customer(tenant)
+    )
     assert response.status_code == 201, response.text
     return str(response.json()["location_id"])
 
 
 async def approved_location(client: Client, tenant: str) -> str:
     location_id = await new_location(client, tenant)
-    await client.patch(f"/api/onboarding/{location_id}", json=COMPLETE_FORM, headers=customer(tenant))
+    await client.patch(
+        f"/api/onboarding/{location_id}", json=COMPLETE_FORM, headers=customer(tenant)
+    )
     submitted = await client.post(f"/api/onboarding/{location_id}/submit", headers=customer(tenant))
     assert submitted.status_code == 200, submitted.text
     approved = await client.post(
@@ -87,7 +95,9 @@ async def approved_location(client: Client, tenant: str) -> str:
     return location_id
 
 
-async def find_audit(bootstrap: str, predicate: Any, deadline_seconds: float = 20.0) -> dict[str, Any]:
+async def find_audit(
+    bootstrap: str, predicate: Any, deadline_seconds: float = 20.0
+) -> dict[str, Any]:
     consumer = AIOKafkaConsumer(
         "audit.events.v1", bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
     )
@@ -114,19 +124,26 @@ async def test_a_customer_creates_edits_and_reads_back_field_history(client: Cli
         f"/api/onboarding/{location_id}", json={"account_name": "Acme"}, headers=customer(tenant)
     )
     await client.patch(
-        f"/api/onboarding/{location_id}", json={"account_name": "Acme Medical"}, headers=customer(tenant)
+        f"/api/onboarding/{location_id}",
+        json={"account_name": "Acme Medical"},
+        headers=customer(tenant),
     )
     view = (await client.get(f"/api/onboarding/{location_id}", headers=customer(tenant))).json()
 
     assert edited.json()["status"] == "IN_PROGRESS"
     assert view["data"] == {"account_name": "Acme Medical"}
-    assert [(h["old"], h["new"]) for h in view["history"]] == [(None, "Acme"), ("Acme", "Acme Medical")]
+    assert [(h["old"], h["new"]) for h in view["history"]] == [
+        (None, "Acme"),
+        ("Acme", "Acme Medical"),
+    ]
 
 
 async def test_submit_names_every_missing_field(client: Client) -> None:
     tenant = unique_id("tenant")
     location_id = await new_location(client, tenant)
-    await client.patch(f"/api/onboarding/{location_id}", json={"account_name": "A"}, headers=customer(tenant))
+    await client.patch(
+        f"/api/onboarding/{location_id}", json={"account_name": "A"}, headers=customer(tenant)
+    )
 
     response = await client.post(f"/api/onboarding/{location_id}/submit", headers=customer(tenant))
 
@@ -141,7 +158,9 @@ async def test_an_invalid_field_value_is_refused_with_422(client: Client) -> Non
     location_id = await new_location(client, tenant)
     bad = {"devices": [{**COMPLETE_FORM["devices"][0], "mac_address": "nope"}]}
 
-    response = await client.patch(f"/api/onboarding/{location_id}", json=bad, headers=customer(tenant))
+    response = await client.patch(
+        f"/api/onboarding/{location_id}", json=bad, headers=customer(tenant)
+    )
 
     assert response.status_code == 422
     assert "mac_address" in response.json()["detail"]
@@ -154,7 +173,9 @@ async def test_an_approved_location_is_locked_against_ordinary_edits(client: Cli
     by_customer = await client.patch(
         f"/api/onboarding/{location_id}", json={"account_name": "X"}, headers=customer(tenant)
     )
-    by_lead = await client.patch(f"/api/onboarding/{location_id}", json={"account_name": "X"}, headers=lead())
+    by_lead = await client.patch(
+        f"/api/onboarding/{location_id}", json={"account_name": "X"}, headers=lead()
+    )
 
     assert (by_customer.status_code, by_customer.json()["error"]) == (409, "locked")
     assert (by_lead.status_code, by_lead.json()["error"]) == (409, "locked")
@@ -175,7 +196,10 @@ async def test_an_override_with_a_reason_edits_a_locked_record_and_is_audited(
     view = (await client.get(f"/api/onboarding/{location_id}", headers=lead())).json()
     audit = await find_audit(
         infrastructure.bootstrap_servers,
-        lambda e: e.get("action") == "onboarding.override" and e.get("resource") == f"location:{location_id}",
+        lambda e: (
+            e.get("action") == "onboarding.override"
+            and e.get("resource") == f"location:{location_id}"
+        ),
     )
 
     assert response.status_code == 200, response.text
@@ -190,7 +214,9 @@ async def test_an_override_without_a_reason_is_refused(client: Client) -> None:
     location_id = await approved_location(client, tenant)
 
     response = await client.post(
-        f"/api/onboarding/{location_id}/override", json={"fields": {"account_name": "X"}}, headers=lead()
+        f"/api/onboarding/{location_id}/override",
+        json={"fields": {"account_name": "X"}},
+        headers=lead(),
     )
 
     assert response.status_code == 400
@@ -217,7 +243,9 @@ async def test_another_tenants_location_reads_as_not_found(client: Client) -> No
     stranger = customer(unique_id("tenant"))
 
     read = await client.get(f"/api/onboarding/{location_id}", headers=stranger)
-    edit = await client.patch(f"/api/onboarding/{location_id}", json={"account_name": "X"}, headers=stranger)
+    edit = await client.patch(
+        f"/api/onboarding/{location_id}", json={"account_name": "X"}, headers=stranger
+    )
 
     assert (read.status_code, edit.status_code) == (404, 404)
 
@@ -240,7 +268,9 @@ async def test_location_lists_page_with_an_opaque_cursor(client: Client) -> None
 
     first = (await client.get("/api/locations?limit=2", headers=customer(tenant))).json()
     second = (
-        await client.get(f"/api/locations?limit=2&cursor={first['next_cursor']}", headers=customer(tenant))
+        await client.get(
+            f"/api/locations?limit=2&cursor={first['next_cursor']}", headers=customer(tenant)
+        )
     ).json()
 
     seen = [item["location_id"] for item in first["items"] + second["items"]]
@@ -252,7 +282,9 @@ async def test_a_platform_role_must_name_the_tenant_of_a_new_location(client: Cl
     tenant = unique_id("tenant")
 
     without = await client.post("/api/locations", json={"name": "HQ"}, headers=lead())
-    named = await client.post("/api/locations", json={"name": "HQ", "tenant_id": tenant}, headers=lead())
+    named = await client.post(
+        "/api/locations", json={"name": "HQ", "tenant_id": tenant}, headers=lead()
+    )
     foreign = await client.post(
         "/api/locations", json={"name": "HQ", "tenant_id": unique_id("t")}, headers=customer(tenant)
     )
