@@ -1,0 +1,229 @@
+"""`make bench`: drives the running platform and prints throughput, latency and memory.
+
+Not a test: nothing passes or fails. Each stage runs several times and the median is printed,
+with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import secrets
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+from switchboard_deploy.stack import Stack
+
+
+@dataclass
+class StageResult:
+    name: str
+    count: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else 0.0
+
+
+async def _drive(
+    name: str, total: int, concurrency: int, request: Callable[[int], Awaitable[None]]
+) -> StageResult:
+    latencies: list[float] = []
+    counter = iter(range(total))
+
+    async def worker() -> None:
+        for i in counter:
+            started = time.perf_counter()
+            await request(i)
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return StageResult(name, total, time.perf_counter() - started, latencies)
+
+
+def _call(call_id: str) -> dict[str, Any]:
+    return {
+        "type": "call.ended",
+        "timestamp": "2026-01-07T12:00:00Z",
+        "data": {"call_id": call_id, "agent_name": "Ava", "disposition": "booked", "duration_sec": 60},
+    }
+
+
+@dataclass
+class Session:
+    gateway: str
+    ingest: str
+    call_store: str
+    token: str
+    tenant_id: str
+    webhook_token: str
+    email: str
+    password: str
+
+
+async def _prepare(stack: Stack, owner: tuple[str, str]) -> Session:
+    gateway = stack.url("gateway")
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as api:
+        login = await api.post("/api/auth/login", json={"email": owner[0], "password": owner[1]})
+        api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+        tenant = (await api.post("/api/tenants", json={"name": f"bench-{secrets.token_hex(3)}"})).json()
+        email, password = f"bench-{secrets.token_hex(3)}@example.test", secrets.token_urlsafe(12)
+        await api.post(f"/api/tenants/{tenant['id']}/users", json={"email": email, "password": password, "role": "admin"})
+        admin = (await api.post("/api/auth/login", json={"email": email, "password": password})).json()
+        api.headers["Authorization"] = f"Bearer {admin['access_token']}"
+        hook = (await api.post(f"/api/tenants/{tenant['id']}/webhook-tokens", json={"provider": "standard"})).json()
+    return Session(gateway, stack.url("webhook-ingest"), stack.url("call-store"), admin["access_token"],
+                   tenant["id"], hook["token"], email, password)
+
+
+async def _webhooks(session: Session, base: str, total: int, concurrency: int, label: str) -> StageResult:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        run = secrets.token_hex(4)
+
+        async def post(i: int) -> None:
+            response = await client.post(
+                "/api/webhooks/standard",
+                params={"token": session.webhook_token},
+                json=_call(f"bench-{run}-{i}"),
+                headers={"webhook-id": f"msg-{run}-{i}"},
+            )
+            if response.status_code != 202:
+                raise RuntimeError(f"webhook answered {response.status_code}: {response.text[:200]}")
+
+        return await _drive(label, total, concurrency, post)
+
+
+async def _end_to_end(session: Session, total: int, rate: float) -> StageResult:
+    """From the 202 to the call being queryable, at a steady rate."""
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=session.gateway, timeout=30) as client:
+        headers = {"Authorization": f"Bearer {session.token}"}
+        run = secrets.token_hex(4)
+
+        async def one(i: int) -> None:
+            call_id = f"e2e-{run}-{i}"
+            await client.post("/api/webhooks/standard", params={"token": session.webhook_token},
+                              json=_call(call_id), headers={"webhook-id": f"e2e-{run}-{i}"})
+            acknowledged = time.perf_counter()
+            while True:
+                found = await client.get(f"{session.call_store}/api/calls", params={"call_id": call_id}, headers=headers)
+                if found.status_code == 200 and found.json()["items"]:
+                    latencies.append(time.perf_counter() - acknowledged)
+                    return
+                await asyncio.sleep(0.005)
+
+        started = time.perf_counter()
+        tasks = []
+        for i in range(total):
+            tasks.append(asyncio.create_task(one(i)))
+            await asyncio.sleep(1 / rate)
+        await asyncio.gather(*tasks)
+    return StageResult("202 -> queryable", total, time.perf_counter() - started, latencies)
+
+
+async def _sign_ins(session: Session, total: int, concurrency: int) -> StageResult:
+    async with httpx.AsyncClient(base_url=session.gateway, timeout=30) as client:
+        async def login(_: int) -> None:
+            response = await client.post("/api/auth/login", json={"email": session.email, "password": session.password})
+            if response.status_code != 200:
+                raise RuntimeError(f"login answered {response.status_code}")
+
+        return await _drive("sign-in", total, concurrency, login)
+
+
+async def _reads(base: str, session: Session, total: int, label: str) -> StageResult:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        headers = {"Authorization": f"Bearer {session.token}"}
+
+        async def read(_: int) -> None:
+            await client.get("/api/calls", params={"limit": 1}, headers=headers)
+
+        return await _drive(label, total, 1, read)
+
+
+def _memory(stack: Stack) -> dict[str, float]:
+    assert stack.supervisor is not None
+    return {
+        name: psutil.Process(service.process.pid).memory_info().rss / 2**20
+        for name, service in stack.supervisor.processes.items()
+    }
+
+
+def _print_stage(results: list[StageResult]) -> None:
+    median = lambda values: statistics.median(values)  # noqa: E731
+    name = results[0].name
+    print(
+        f"  {name:<34} {median([r.per_second for r in results]):>9.0f}/s"
+        f"   p50 {median([r.percentile(50) for r in results]):>7.2f} ms"
+        f"   p95 {median([r.percentile(95) for r in results]):>7.2f} ms"
+        f"   p99 {median([r.percentile(99) for r in results]):>7.2f} ms"
+        f"   (n={results[0].count}, runs={len(results)})"
+    )
+
+
+async def _bench(stack: Stack, owner: tuple[str, str], runs: int, webhooks: int) -> None:
+    session = await _prepare(stack, owner)
+    stages: dict[str, list[StageResult]] = {}
+    for _ in range(runs):
+        for result in (
+            await _webhooks(session, session.ingest, webhooks, 64, "webhooks -> ingest (direct)"),
+            await _webhooks(session, session.gateway, webhooks, 64, "webhooks -> gateway -> ingest"),
+            await _end_to_end(session, 200, rate=200.0),
+            await _sign_ins(session, 50, 4),
+            await _reads(session.call_store, session, 300, "GET /api/calls direct"),
+            await _reads(session.gateway, session, 300, "GET /api/calls via gateway"),
+        ):
+            stages.setdefault(result.name, []).append(result)
+    for results in stages.values():
+        _print_stage(results)
+    direct = statistics.median(r.percentile(50) for r in stages["GET /api/calls direct"])
+    forwarded = statistics.median(r.percentile(50) for r in stages["GET /api/calls via gateway"])
+    print(f"  gateway forwarding + verification, median added: {forwarded - direct:.2f} ms")
+    print("  resident memory (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in _memory(stack).items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="switchboard-bench")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--webhooks", type=int, default=3000)
+    args = parser.parse_args()
+    owner = ("bench-owner@switchboard.local", secrets.token_urlsafe(16))
+    data_dir = Path(tempfile.mkdtemp(prefix="switchboard-bench-"))
+    stack = Stack.on_free_ports(
+        data_dir,
+        extra_env={"BOOTSTRAP_OWNER_EMAIL": owner[0], "BOOTSTRAP_OWNER_PASSWORD": owner[1], "LOG_LEVEL": "WARNING",
+                   "WEBHOOK_RATE_LIMIT_PER_SECOND": "1000000"},
+    )
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
+    print(f"command: make bench (runs={args.runs}, webhooks per run={args.webhooks}); medians of the runs")
+    try:
+        stack.start_infrastructure()
+        stack.start_services()
+        asyncio.run(_bench(stack, owner, args.runs, args.webhooks))
+    finally:
+        stack.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
