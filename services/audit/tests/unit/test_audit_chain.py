@@ -120,7 +120,11 @@ def test_an_owner_command_becomes_an_entry_named_after_the_command():
         reason="role owner lacks commands:execute",
     )
     recorded = draft_from_command(command, Envelope(type=command.ce_type, source="t", id="c1"))
-    assert (recorded.action, recorded.result, recorded.tenant_id) == ("command.shutdown", "denied", None)
+    assert (recorded.action, recorded.result, recorded.tenant_id) == (
+        "command.shutdown",
+        "denied",
+        None,
+    )
 
 
 def test_a_message_without_an_envelope_id_is_keyed_by_its_content():

@@ -1,13 +1,42 @@
-"""The composition root of the command-control service: the one place its parts are wired together."""
+"""The composition root of the command-control service: the one place its parts are wired."""
 
 from __future__ import annotations
 
 from litestar import Litestar
-from switchboard_shared.runtime import build_runtime, create_app
+from switchboard_shared.runtime import Runtime, build_runtime, create_app
+from switchboard_shared.topics import CONTROL_STATE
 
+from switchboard_command_control import subscribers
+from switchboard_command_control.api import (
+    DeadLetterController,
+    OwnerCommandController,
+    SystemStatusController,
+)
+from switchboard_command_control.broker_reader import topic_is_empty
+from switchboard_command_control.handlers import Ports, republish_last_state
 from switchboard_command_control.settings import CommandControlSettings
+from switchboard_command_control.store import PostgresControlStore
 
 
 def build_app(settings: CommandControlSettings) -> Litestar:
     runtime = build_runtime(settings, package=__package__ or "switchboard_command_control")
-    return create_app(runtime, route_handlers=[])
+    store = PostgresControlStore(runtime.pool)
+    ports = Ports(
+        store=store,
+        bus=runtime.bus,
+        maintenance=runtime.maintenance,
+        stale_after=settings.heartbeat_stale_seconds,
+        forget_after=settings.heartbeat_forget_seconds,
+    )
+    subscribers.subscribe(runtime.consumer, store)
+
+    async def restore_control_state(_: Runtime) -> None:
+        bootstrap = settings.kafka_bootstrap_servers
+        await republish_last_state(ports, lambda: topic_is_empty(bootstrap, CONTROL_STATE.name))
+
+    return create_app(
+        runtime,
+        route_handlers=[OwnerCommandController, SystemStatusController, DeadLetterController],
+        on_connected=[restore_control_state],
+        state={"control_ports": ports},
+    )

@@ -1,0 +1,73 @@
+"""HTTP: `POST /api/owner/command`, `GET /api/system/status`, `GET /api/admin/dlq`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Parameter
+from switchboard_shared.auth.guards import authenticated, provide_principal, requires
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission
+from switchboard_shared.errors import BadRequest
+
+from switchboard_command_control.dead_letters import list_dead_letters
+from switchboard_command_control.handlers import Ports, execute_command, system_status
+
+
+def _ports(state: State) -> Ports:
+    ports: Ports = state.control_ports
+    return ports
+
+
+class OwnerCommandController(Controller):
+    """Authenticated callers only; the permission is checked inside, so denials are recorded."""
+
+    path = "/api/owner/command"
+    guards = [authenticated()]
+    dependencies = {"principal": Provide(provide_principal)}
+
+    @post("/", status_code=200)
+    async def execute(
+        self, request: Request[Any, Any, Any], state: State, principal: Principal
+    ) -> dict[str, Any]:
+        try:
+            body = await request.json()
+        except Exception as error:
+            raise BadRequest("the body must be JSON", code="bad_request") from error
+        return await execute_command(_ports(state), principal, body)
+
+
+class SystemStatusController(Controller):
+    path = "/api/system/status"
+    guards = [requires(Permission.SYSTEM_STATUS)]
+
+    @get("/")
+    async def status(self, state: State) -> dict[str, Any]:
+        return await system_status(_ports(state))
+
+
+class DeadLetterController(Controller):
+    path = "/api/admin/dlq"
+    guards = [requires(Permission.DEAD_LETTERS_MANAGE)]
+    dependencies = {"principal": Provide(provide_principal)}
+
+    @get("/")
+    async def list_letters(
+        self,
+        state: State,
+        principal: Principal,
+        topic: str | None = None,
+        limit: int = Parameter(default=50, ge=1, le=500),
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        return await list_dead_letters(
+            state.runtime.settings.kafka_bootstrap_servers,
+            principal,
+            topic=topic,
+            limit=limit,
+            cursor=cursor,
+            seconds=state.runtime.settings.dead_letter_read_seconds,
+        )

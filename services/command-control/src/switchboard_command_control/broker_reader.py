@@ -1,0 +1,138 @@
+"""Reads topics with a fresh consumer that never joins a group and never commits.
+
+Used to tell whether `control.state` is empty and to list dead letters for operators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import ConsumerRecord
+from switchboard_shared.bus import describe_dead_letter
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a listing resumes: after this offset of this partition of this topic."""
+
+    topic: str
+    partition: int
+    offset: int
+
+    def encode(self) -> str:
+        raw = json.dumps([self.topic, self.partition, self.offset]).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, cursor: str) -> Position:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            topic, partition, offset = json.loads(raw)
+            return cls(str(topic), int(partition), int(offset))
+        except (binascii.Error, ValueError, TypeError) as error:
+            raise ValueError("malformed cursor") from error
+
+
+@asynccontextmanager
+async def reader(bootstrap_servers: str) -> AsyncIterator[AIOKafkaConsumer]:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers.split(","),
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        request_timeout_ms=10_000,
+    )
+    await consumer.start()
+    try:
+        yield consumer
+    finally:
+        await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    await consumer.topics()
+    partitions = consumer.partitions_for_topic(topic) or set()
+    return [TopicPartition(topic, p) for p in sorted(partitions)]
+
+
+async def topic_is_empty(bootstrap_servers: str, topic: str) -> bool:
+    async with reader(bootstrap_servers) as consumer:
+        partitions = await _partitions(consumer, topic)
+        if not partitions:
+            return True
+        ends = await consumer.end_offsets(partitions)
+        starts = await consumer.beginning_offsets(partitions)
+        return all(ends[tp] <= starts[tp] for tp in partitions)
+
+
+async def read_dead_letters(
+    bootstrap_servers: str, topics: list[str], *, after: Position | None, limit: int, seconds: float
+) -> tuple[list[dict[str, Any]], Position | None]:
+    """Up to `limit` letters in (topic, partition, offset) order; the position to resume after."""
+    letters: list[dict[str, Any]] = []
+    async with reader(bootstrap_servers) as consumer:
+        for topic in sorted(topics):
+            if after and topic < after.topic:
+                continue
+            for tp in await _partitions(consumer, topic):
+                start = _start_offset(tp, after)
+                if start is None:
+                    continue
+                wanted = limit + 1 - len(letters)
+                letters += await _read_partition(consumer, tp, start, wanted, seconds)
+                if len(letters) > limit:
+                    page = letters[:limit]
+                    last = page[-1]
+                    return page, Position(last["dlq_topic"], last["partition"], last["offset"])
+    return letters, None
+
+
+def _start_offset(tp: TopicPartition, after: Position | None) -> int | None:
+    if after is None or tp.topic > after.topic:
+        return 0
+    if tp.partition < after.partition:
+        return None
+    return after.offset + 1 if tp.partition == after.partition else 0
+
+
+async def _read_partition(
+    consumer: AIOKafkaConsumer, tp: TopicPartition, start: int, wanted: int, seconds: float
+) -> list[dict[str, Any]]:
+    end = (await consumer.end_offsets([tp]))[tp]
+    if end == 0:
+        return []
+    consumer.assign([tp])
+    consumer.seek(tp, start)
+    found: list[dict[str, Any]] = []
+    deadline = asyncio.get_running_loop().time() + seconds
+    while len(found) < wanted and asyncio.get_running_loop().time() < deadline:
+        batch = await consumer.getmany(tp, timeout_ms=200, max_records=wanted - len(found))
+        found += [_letter(record) for record in batch.get(tp, []) if record.offset >= start]
+        if not batch and await consumer.position(tp) >= end:
+            break  # an empty poll past the end: some brokers undercount the end offset
+    return found[:wanted]
+
+
+def _letter(record: ConsumerRecord[bytes, bytes]) -> dict[str, Any]:
+    headers = {k: v.decode(errors="replace") for k, v in record.headers}
+    described = describe_dead_letter(record.value or b"", headers)
+    return {
+        "dlq_topic": record.topic,
+        "topic": headers.get("dlq_topic", record.topic.removesuffix(".dlq")),
+        "partition": record.partition,
+        "offset": record.offset,
+        "original_offset": headers.get("dlq_offset"),
+        "error": headers.get("dlq_error"),
+        "key": record.key.decode(errors="replace") if record.key else None,
+        "timestamp": record.timestamp,
+        "headers": described["headers"],
+        "body": described["body"],
+    }

@@ -1,0 +1,50 @@
+"""Listing dead letters across every `*.dlq` topic (replay belongs to the owning service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission
+from switchboard_shared.errors import BadRequest
+from switchboard_shared.masking import mask_value
+from switchboard_shared.topics import ALL_TOPICS
+
+from switchboard_command_control.broker_reader import Position, read_dead_letters
+
+DLQ_TOPICS = {topic.dlq: topic for topic in ALL_TOPICS}
+
+
+def dlq_topics(requested: str | None) -> list[str]:
+    if requested is None:
+        return sorted(DLQ_TOPICS)
+    name = requested if requested.endswith(".dlq") else f"{requested}.dlq"
+    if name not in DLQ_TOPICS:
+        raise BadRequest(f"no such topic {requested!r}", code="unknown_topic")
+    return [name]
+
+
+def _position(cursor: str | None) -> Position | None:
+    if not cursor:
+        return None
+    try:
+        return Position.decode(cursor)
+    except ValueError as error:
+        raise BadRequest("malformed cursor", code="invalid_cursor") from error
+
+
+async def list_dead_letters(
+    bootstrap_servers: str,
+    principal: Principal,
+    *,
+    topic: str | None,
+    limit: int,
+    cursor: str | None,
+    seconds: float,
+) -> dict[str, Any]:
+    letters, last = await read_dead_letters(
+        bootstrap_servers, dlq_topics(topic), after=_position(cursor), limit=limit, seconds=seconds
+    )
+    if not principal.can(Permission.PHONE_NUMBERS_UNMASKED):
+        letters = [{**letter, "body": mask_value(letter["body"])} for letter in letters]
+    return {"items": letters, "next_cursor": last.encode() if last else None}

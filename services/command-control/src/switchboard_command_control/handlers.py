@@ -1,0 +1,223 @@
+"""The command-control use cases: run an owner command, report status, list dead letters."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any, Protocol
+
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission
+from switchboard_shared.envelope import Envelope
+from switchboard_shared.errors import BadRequest, Forbidden, Unavailable
+from switchboard_shared.events import (
+    AuditEvent,
+    AuditResult,
+    ControlCommand,
+    ControlState,
+    Event,
+    Heartbeat,
+    OperatingMode,
+    utcnow,
+)
+from switchboard_shared.maintenance import MaintenanceState
+from switchboard_shared.masking import mask_email, mask_value
+from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS, CONTROL_STATE, Topic
+
+from switchboard_command_control.domain import (
+    CommandRecord,
+    CommandRefused,
+    CommandRequest,
+    InstanceBeat,
+    check_rules,
+    command_name,
+    parse_request,
+    summarize,
+)
+from switchboard_command_control.store import ControlStore
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = b"state"
+
+
+class Publisher(Protocol):
+    async def publish(
+        self,
+        topic: Topic | str,
+        event: Event,
+        *,
+        key: bytes,
+        tenant_id: str | None = None,
+        actor: str | None = None,
+        correlation_id: str | None = None,
+        envelope_id: str | None = None,
+    ) -> Envelope: ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    store: ControlStore
+    bus: Publisher
+    maintenance: MaintenanceState
+    stale_after: float = 15.0
+    forget_after: float = 3600.0
+
+
+async def execute_command(ports: Ports, principal: Principal, body: Any) -> dict[str, Any]:
+    """Every outcome (done, refused, denied) is kept in the history and announced on the bus."""
+    record = _record(principal, body)
+    if not principal.can(Permission.COMMANDS_EXECUTE):
+        reason = f"role {principal.role} may not execute commands"
+        await _conclude(ports, replace(record, outcome=AuditResult.DENIED, reason=reason))
+        raise Forbidden(reason)
+    try:
+        request = parse_request(body)
+        check_rules(request)
+    except CommandRefused as refused:
+        await _conclude(ports, replace(record, outcome=AuditResult.FAILURE, reason=refused.code))
+        raise BadRequest(refused.detail, code=refused.code) from refused
+    if request.target_mode is None:
+        result = await _report(ports, request)
+        await _conclude(ports, replace(record, result=result))
+    else:
+        result = await _change_mode(ports, record, request, request.target_mode)
+    return {
+        "success": True,
+        "command": request.command,
+        "result": result,
+        "timestamp": record.issued_at.isoformat(),
+    }
+
+
+def _record(principal: Principal, body: Any) -> CommandRecord:
+    params = body.get("params") if isinstance(body, dict) else None
+    return CommandRecord(
+        command_id=str(uuid.uuid4()),
+        command=command_name(body),
+        params=mask_value(params) if isinstance(params, dict) else {},
+        actor_id=principal.user_id,
+        actor_email=mask_email(principal.email) if principal.email else None,
+        actor_role=principal.role.value,
+        outcome=AuditResult.SUCCESS,
+        reason=None,
+        result=None,
+        issued_at=utcnow(),
+    )
+
+
+async def _change_mode(
+    ports: Ports, record: CommandRecord, request: CommandRequest, mode: OperatingMode
+) -> dict[str, Any]:
+    """Answers only once the broker has acknowledged the new state."""
+    previous = await current_state(ports)
+    state = ControlState(
+        mode=mode, reason=request.reason, changed_by=record.actor_id, command_id=record.command_id
+    )
+    try:
+        await ports.bus.publish(CONTROL_STATE, state, key=STATE_KEY, actor=record.actor_id)
+    except Exception as error:
+        log.error("control state %s not acknowledged: %r", mode, error)
+        await _conclude(
+            ports, replace(record, outcome=AuditResult.FAILURE, reason="broker_unavailable")
+        )
+        raise Unavailable("the broker did not acknowledge the new state", retry_after=5) from error
+    result = {"mode": mode.value, "previous_mode": previous.mode.value, "reason": request.reason}
+    done = replace(record, result=result)
+    await ports.store.record_mode_change(done, state)
+    await _announce(ports, done)
+    return result
+
+
+async def _report(ports: Ports, request: CommandRequest) -> dict[str, Any]:
+    status = await system_status(ports)
+    if request.command == "report":
+        return status
+    ready = sum(1 for service in status["services"] if service["ready"])
+    return {
+        **{k: status[k] for k in ("mode", "reason", "changed_at", "changed_by")},
+        "services_ready": ready,
+        "services_seen": len(status["services"]),
+        "stale_instances": len(status["stale"]),
+    }
+
+
+async def _conclude(ports: Ports, record: CommandRecord) -> None:
+    await ports.store.record_command(record)
+    await _announce(ports, record)
+
+
+async def _announce(ports: Ports, record: CommandRecord) -> None:
+    """The same envelope id on both topics: the audit log keeps one entry per command."""
+    command = ControlCommand(
+        command_id=record.command_id,
+        command=record.command,
+        params=record.params,
+        actor_id=record.actor_id,
+        issued_at=record.issued_at,
+        actor_email=record.actor_email,
+        actor_role=record.actor_role,
+        outcome=AuditResult(record.outcome),
+        reason=record.reason,
+    )
+    audit = AuditEvent(
+        action=f"command.{record.command}",
+        actor_id=record.actor_id,
+        actor_email=record.actor_email,
+        actor_role=record.actor_role,
+        resource=f"command:{record.command_id}",
+        params=record.params,
+        result=AuditResult(record.outcome),
+        reason=record.reason,
+        occurred_at=record.issued_at,
+    )
+    key = record.command_id.encode()
+    try:
+        for topic, event in ((CONTROL_COMMANDS, command), (AUDIT_EVENTS, audit)):
+            await ports.bus.publish(
+                topic, event, key=key, actor=record.actor_id, envelope_id=record.command_id
+            )
+    except Exception as error:
+        log.error("command %s kept in history but not announced: %r", record.command_id, error)
+
+
+async def current_state(ports: Ports) -> ControlState:
+    return await ports.store.current_state() or ports.maintenance.current
+
+
+async def system_status(ports: Ports) -> dict[str, Any]:
+    now = utcnow()
+    state = await current_state(ports)
+    beats = await ports.store.heartbeats_since(now - timedelta(seconds=ports.forget_after))
+    return {
+        "mode": state.mode.value,
+        "reason": state.reason,
+        "changed_at": state.changed_at.isoformat(),
+        "changed_by": state.changed_by,
+        **summarize(beats, now, ports.stale_after),
+        "checked_at": now.isoformat(),
+    }
+
+
+async def record_heartbeat(store: ControlStore, beat: Heartbeat) -> None:
+    await store.save_heartbeat(
+        InstanceBeat(
+            service=beat.service,
+            instance=beat.instance,
+            ready=beat.ready,
+            mode=beat.mode.value,
+            last_seen_at=beat.at,
+        )
+    )
+
+
+async def republish_last_state(ports: Ports, topic_is_empty: Any) -> ControlState | None:
+    """The embedded broker forgets topics when it stops: put the last known state back."""
+    state = await ports.store.current_state()
+    if state is None or not await topic_is_empty():
+        return None
+    await ports.bus.publish(CONTROL_STATE, state, key=STATE_KEY, actor=state.changed_by)
+    log.info("re-published operating mode %s to %s", state.mode, CONTROL_STATE.name)
+    return state

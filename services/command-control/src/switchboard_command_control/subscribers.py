@@ -1,0 +1,20 @@
+"""Kafka entry point: every replica's heartbeat lands in the heartbeats table."""
+
+from __future__ import annotations
+
+from switchboard_shared.bus import Consumer
+from switchboard_shared.envelope import Envelope
+from switchboard_shared.events import Heartbeat
+from switchboard_shared.topics import SERVICES_HEARTBEAT
+
+from switchboard_command_control.handlers import record_heartbeat
+from switchboard_command_control.store import ControlStore
+
+GROUP = "command-control"
+
+
+def subscribe(consumer: Consumer, store: ControlStore) -> None:
+    async def on_heartbeat(beat: Heartbeat, _: Envelope) -> None:
+        await record_heartbeat(store, beat)
+
+    consumer.subscribe(SERVICES_HEARTBEAT, Heartbeat, on_heartbeat, group_id=GROUP)
