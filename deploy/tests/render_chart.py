@@ -33,7 +33,7 @@ MARKER = "SWITCHBOARD-RENDERED:"
 DUMP_TEMPLATE = (
     '{{- $out := "" -}}\n'
     '{{- range $path, $_ := .Files.Glob "' + SOURCES + '/*.yaml" }}\n'
-    '{{- $body := tpl ($.Files.Get $path) $ -}}\n'
+    "{{- $body := tpl ($.Files.Get $path) $ -}}\n"
     '{{- $out = printf "%s---\\n# Source: %s\\n%s\\n" $out (base $path) $body -}}\n'
     "{{- end }}\n"
     '{{- fail (printf "' + MARKER + '%s" (b64enc $out)) }}\n'

@@ -28,10 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "helm" / "switchboard"
 RENDER = Path(__file__).with_name("render_chart.py")
 SECRET_KEYS = {"DATABASE_URL", "DB_SERVICE_PASSWORD", "SECRETS_KEY"}
+OUTER_ENVIRONMENT = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
 OWNER_KEYS = {"BOOTSTRAP_OWNER_EMAIL", "BOOTSTRAP_OWNER_PASSWORD"}
 VARIANT = {
     "ingress": {"enabled": True, "host": "switchboard.test", "className": "nginx"},
-    "serviceDefaults": {"autoscaling": {"enabled": False}, "podDisruptionBudget": {"enabled": False}},
+    "serviceDefaults": {
+        "autoscaling": {"enabled": False},
+        "podDisruptionBudget": {"enabled": False},
+    },
     "services": {"call-store": {"replicas": 4}},
     "config": {"otlpEndpoint": "http://otel-collector:4318"},
 }
@@ -41,7 +45,9 @@ Manifest = dict[str, Any]
 
 def _runs(python: str) -> bool:
     try:
-        return subprocess.run([python, "--version"], capture_output=True, timeout=20).returncode == 0
+        return (
+            subprocess.run([python, "--version"], capture_output=True, timeout=20).returncode == 0
+        )
     except OSError:
         return False
 
@@ -75,7 +81,9 @@ def _render_process(chart: Path, values: Path | None) -> subprocess.CompletedPro
     command = [_uv(), "run", "--isolated", "--no-project", "--python", python]
     command += ["--with", HELM_SDKPY, "python", str(RENDER), str(chart)]
     command += ["--values", str(values)] if values else []
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
+    }
     return subprocess.run(command, capture_output=True, text=True, timeout=180, env=env, cwd=ROOT)
 
 
@@ -199,7 +207,9 @@ def test_every_pod_runs_as_non_root_on_a_read_only_root_filesystem(
 
 def test_every_container_requests_and_limits_cpu_and_memory(manifests: list[Manifest]) -> None:
     containers = [container(d) for d in of_kind(manifests, "Deployment")]
-    containers += [job["spec"]["template"]["spec"]["containers"][0] for job in of_kind(manifests, "Job")]
+    containers += [
+        job["spec"]["template"]["spec"]["containers"][0] for job in of_kind(manifests, "Job")
+    ]
     for main in containers:
         for bound in ("requests", "limits"):
             assert set(main["resources"][bound]) == {"cpu", "memory"}
