@@ -1,0 +1,264 @@
+"""Onboarding and provisioning in-process together against the real PostgreSQL and broker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from switchboard_deploy.stack import Stack
+from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
+from switchboard_onboarding.app import build_app as build_onboarding
+from switchboard_onboarding.settings import OnboardingSettings
+from switchboard_provisioning.app import build_app as build_provisioning
+from switchboard_provisioning.settings import ProvisioningSettings
+
+pytestmark = pytest.mark.integration
+
+Client = AsyncTestClient[Any]
+DEADLINE_SECONDS = 30.0
+
+FORM: dict[str, Any] = {
+    "account_name": "Acme Medical Group",
+    "address": {
+        "line1": "123 Main Street",
+        "line2": "Suite 100",
+        "city": "New York",
+        "state": "NY",
+        "zipcode": "10001",
+    },
+    "primary_contact": {
+        "name": "Alice Johnson",
+        "email": "alice@example.com",
+        "phone": "+1-555-0101",
+    },
+    "devices": [
+        {
+            "id": "phone-1",
+            "brand": "yealink",
+            "model": "T46S",
+            "mac_address": "00:15:5d:01:01:01",
+            "extension": "1001",
+            "user": {"name": "Bob Front", "email": "bob@example.com"},
+        },
+        {
+            "id": "phone-2",
+            "brand": "POLY",
+            "model": "VVX",
+            "mac_address": "00:15:5D:01:01:02",
+            "extension": "1002",
+        },
+    ],
+    "working_hours": [{"day": "mon", "open": "09:00", "close": "17:00"}],
+    "call_flow": {
+        "type": "ivr",
+        "greeting": "Thanks for calling",
+        "options": [{"digit": "1", "extension": "1001"}],
+    },
+}
+
+
+async def until(probe: Callable[[], Awaitable[Any]], what: str) -> Any:
+    """Polls until the probe returns something truthy, or fails after the deadline."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while time.monotonic() < deadline:
+        result = await probe()
+        if result:
+            return result
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def ready(client: Client) -> None:
+    async def probe() -> bool:
+        return (await client.get("/ready")).status_code == 200
+
+    await until(probe, "readiness")
+
+
+@pytest.fixture(scope="module")
+async def apps(infrastructure: Stack) -> AsyncIterator[tuple[Client, Client]]:
+    common: dict[str, Any] = {
+        "database_url": infrastructure.database_url,
+        "kafka_bootstrap_servers": infrastructure.bootstrap_servers,
+        "kafka_enable_idempotence": False,
+        "jwt_secret": TEST_JWT_SECRET,
+    }
+    onboarding_app = build_onboarding(OnboardingSettings(**common))
+    provisioning_app = build_provisioning(ProvisioningSettings(**common))
+    async with (
+        AsyncTestClient(onboarding_app) as onboarding,
+        AsyncTestClient(provisioning_app) as provisioning,
+    ):
+        await ready(onboarding)
+        await ready(provisioning)
+        yield onboarding, provisioning
+
+
+def owner(tenant: str) -> dict[str, str]:
+    return bearer(mint_token(role="owner", tenant_id=tenant))
+
+
+def lead() -> dict[str, str]:
+    return bearer(mint_token(role="implementation_lead", tenant_id=None))
+
+
+async def approved(onboarding: Client, tenant: str, form: dict[str, Any]) -> str:
+    created = await onboarding.post(
+        "/api/locations", json={"name": "Acme - Main Office"}, headers=owner(tenant)
+    )
+    location_id = str(created.json()["location_id"])
+    edited = await onboarding.patch(
+        f"/api/onboarding/{location_id}", json=form, headers=owner(tenant)
+    )
+    assert edited.status_code == 200, edited.text
+    submitted = await onboarding.post(
+        f"/api/onboarding/{location_id}/submit", headers=owner(tenant)
+    )
+    assert submitted.json()["status"] == "PENDING_APPROVAL"
+    decided = await onboarding.post(
+        f"/api/approvals/{location_id}", json={"decision": "approve"}, headers=lead()
+    )
+    assert decided.json()["status"] == "APPROVED"
+    return location_id
+
+
+async def status_becomes(onboarding: Client, location_id: str, status: str) -> None:
+    async def probe() -> bool:
+        view = await onboarding.get(f"/api/onboarding/{location_id}", headers=lead())
+        return bool(view.json()["status"] == status)
+
+    await until(probe, f"status {status}")
+
+
+async def payload_of(provisioning: Client, location_id: str) -> dict[str, Any]:
+    async def probe() -> dict[str, Any] | None:
+        response = await provisioning.get(f"/api/provisioning/{location_id}", headers=lead())
+        return dict(response.json()) if response.status_code == 200 else None
+
+    result: dict[str, Any] = await until(probe, "the provisioning payload")
+    return result
+
+
+async def test_an_approval_produces_a_payload_and_moves_the_location_to_provisioning(
+    apps: tuple[Client, Client],
+) -> None:
+    onboarding, provisioning = apps
+    tenant = unique_id("tenant")
+
+    location_id = await approved(onboarding, tenant, FORM)
+    payload = await payload_of(provisioning, location_id)
+    await status_becomes(onboarding, location_id, "PROVISIONING")
+
+    assert (payload["locationId"], payload["accountId"], payload["version"]) == (
+        location_id,
+        tenant,
+        "1.0.0",
+    )
+    assert payload["accountName"] == "Acme Medical Group"
+    assert payload["location"]["address"]["line2"] == "Suite 100"
+    assert payload["contacts"]["primary"]["email"] == "alice@example.com"
+    assert [d["macAddress"] for d in payload["devices"]] == [
+        "00:15:5D:01:01:01",
+        "00:15:5D:01:01:02",
+    ]
+    assert payload["users"] == [
+        {"name": "Bob Front", "email": "bob@example.com", "extension": "1001"}
+    ]
+    assert [e["number"] for e in payload["extensions"]] == ["1001", "1002"]
+    assert payload["callFlow"]["options"] == [{"digit": "1", "extension": "1001"}]
+
+
+async def test_reporting_completion_moves_the_location_to_completed(
+    apps: tuple[Client, Client],
+) -> None:
+    onboarding, provisioning = apps
+    location_id = await approved(onboarding, unique_id("tenant"), FORM)
+    await payload_of(provisioning, location_id)
+    await status_becomes(onboarding, location_id, "PROVISIONING")
+
+    response = await provisioning.post(f"/api/provisioning/{location_id}/complete", headers=lead())
+    await status_becomes(onboarding, location_id, "COMPLETED")
+
+    assert response.status_code == 200
+
+
+async def test_an_inconsistent_approval_fails_generation_and_blocks_the_location(
+    apps: tuple[Client, Client],
+) -> None:
+    onboarding, provisioning = apps
+    broken = {**FORM, "call_flow": {"type": "direct", "destination": "4242"}}
+
+    location_id = await approved(onboarding, unique_id("tenant"), broken)
+    await status_becomes(onboarding, location_id, "BLOCKED")
+    response = await provisioning.get(f"/api/provisioning/{location_id}", headers=lead())
+
+    assert response.status_code == 409
+    assert "4242" in response.json()["detail"]
+
+
+async def test_bulk_provisioning_regenerates_approved_locations_and_refuses_the_rest(
+    apps: tuple[Client, Client],
+) -> None:
+    onboarding, provisioning = apps
+    tenant = unique_id("tenant")
+    ready_location = await approved(onboarding, tenant, FORM)
+    first = await payload_of(provisioning, ready_location)
+    created = await onboarding.post("/api/locations", json={"name": "Annex"}, headers=owner(tenant))
+    unapproved = created.json()["location_id"]
+
+    response = await onboarding.post(
+        "/api/bulk/provisioning",
+        json={"location_ids": [ready_location, unapproved]},
+        headers=lead(),
+    )
+
+    async def regenerated() -> bool:
+        again = await payload_of(provisioning, ready_location)
+        return bool(again["metadata"]["sourceEventId"] != first["metadata"]["sourceEventId"])
+
+    assert [(r["ok"], r.get("error")) for r in response.json()["results"]] == [
+        (True, None),
+        (False, "invalid_transition"),
+    ]
+    await until(regenerated, "a regenerated payload")
+
+
+async def test_a_payload_of_another_tenant_reads_as_not_found(apps: tuple[Client, Client]) -> None:
+    onboarding, provisioning = apps
+    location_id = await approved(onboarding, unique_id("tenant"), FORM)
+    await payload_of(provisioning, location_id)
+
+    scoped = await provisioning.get(
+        f"/api/provisioning/{location_id}",
+        params={"tenant_id": unique_id("tenant")},
+        headers=lead(),
+    )
+
+    assert scoped.status_code == 404
+
+
+async def test_customers_may_not_read_provisioning_payloads(apps: tuple[Client, Client]) -> None:
+    onboarding, provisioning = apps
+    tenant = unique_id("tenant")
+    location_id = await approved(onboarding, tenant, FORM)
+
+    response = await provisioning.get(f"/api/provisioning/{location_id}", headers=owner(tenant))
+
+    assert response.status_code == 403
+
+
+async def test_the_schema_endpoint_serves_the_generated_json_schema(
+    apps: tuple[Client, Client],
+) -> None:
+    _, provisioning = apps
+
+    schema = (await provisioning.get("/api/provisioning/schema", headers=lead())).json()
+
+    assert schema["title"] == "ProvisioningPayload"
+    assert {"locationId", "accountId", "devices", "callFlow", "workingHours"} <= set(
+        schema["required"]
+    )
