@@ -76,12 +76,16 @@ def payload_document(payload: ProvisioningPayload) -> dict[str, Any]:
     return payload.model_dump(mode="json", by_alias=True)
 
 
+def normal_mac(mac: str) -> str:
+    return mac.upper().replace("-", ":")
+
+
 def _device(device: DeviceIn) -> Device:
     return Device(
         id=device.id,
         brand=device.brand.upper(),
         model=device.model,
-        mac_address=device.mac_address.upper().replace("-", ":"),
+        mac_address=normal_mac(device.mac_address),
         extension=device.extension,
     )
 
@@ -108,7 +112,7 @@ def _call_flow(form: FormIn) -> CallFlow:
 
 def _check_consistency(form: FormIn) -> None:
     problems = _duplicates("extension", [d.extension for d in form.devices])
-    problems += _duplicates("MAC address", [d.mac_address.upper() for d in form.devices])
+    problems += _duplicates("MAC address", [normal_mac(d.mac_address) for d in form.devices])
     known = {d.extension for d in form.devices}
     targets = [o.extension for o in form.call_flow.options] + [form.call_flow.destination or ""]
     problems += [
