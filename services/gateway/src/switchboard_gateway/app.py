@@ -3,11 +3,91 @@
 from __future__ import annotations
 
 from litestar import Litestar
-from switchboard_shared.runtime import build_runtime, create_app
+from switchboard_shared.auth.tokens import TokenVerifier
+from switchboard_shared.runtime import Runtime, build_runtime, create_app
 
+from switchboard_gateway.accounts import AccountService
+from switchboard_gateway.api.auth import AuthController, JwksController
+from switchboard_gateway.api.forwarding import forward
+from switchboard_gateway.api.monitoring import MonitoringController
+from switchboard_gateway.api.tenants import (
+    PlatformUserController,
+    TenantController,
+    TenantUserController,
+)
+from switchboard_gateway.auth import AuthService
+from switchboard_gateway.bootstrap import ensure_platform_owner
+from switchboard_gateway.key_store import KeyRing
+from switchboard_gateway.keys import KeyCipher
+from switchboard_gateway.passwords import Passwords
+from switchboard_gateway.proxy import Forwarder
+from switchboard_gateway.publishing import Announcer
 from switchboard_gateway.settings import GatewaySettings
+from switchboard_gateway.tokens import TokenIssuer
+
+ROUTES = [
+    AuthController,
+    JwksController,
+    TenantController,
+    TenantUserController,
+    PlatformUserController,
+    MonitoringController,
+    forward,
+]
 
 
 def build_app(settings: GatewaySettings) -> Litestar:
     runtime = build_runtime(settings, package=__package__ or "switchboard_gateway")
-    return create_app(runtime, route_handlers=[])
+    keys = KeyRing(
+        runtime.pool, KeyCipher(settings.encryption_secret), settings.signing_key_seconds
+    )
+    runtime.verifier = _own_verifier(settings, runtime, keys)
+    passwords = Passwords()
+    announcer = Announcer(runtime.bus, runtime.revocations, settings.access_token_seconds)
+    forwarder = Forwarder(settings.service_urls(), settings.proxy_timeout_seconds)
+
+    async def prepare_keys(_: Runtime) -> None:
+        await keys.ensure_signing_key()
+
+    async def bootstrap_owner(_: Runtime) -> None:
+        if settings.bootstrap_owner_email and settings.bootstrap_owner_password:
+            password = settings.bootstrap_owner_password.get_secret_value()
+            await ensure_platform_owner(
+                runtime.pool, passwords, settings.bootstrap_owner_email, password
+            )
+
+    issuer = TokenIssuer(
+        keys,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        lifetime_seconds=settings.access_token_seconds,
+    )
+    app = create_app(
+        runtime,
+        route_handlers=ROUTES,
+        on_connected=[prepare_keys, bootstrap_owner],
+        state={
+            "settings": settings,
+            "key_ring": keys,
+            "forwarder": forwarder,
+            "auth": AuthService(
+                runtime.pool, passwords, issuer, announcer, settings.refresh_token_seconds
+            ),
+            "accounts": AccountService(runtime.pool, passwords, announcer),
+        },
+    )
+    app.state.readiness_checks = {**app.state.readiness_checks, "signing_keys": keys.ready}
+    app.on_shutdown.append(forwarder.aclose)
+    return app
+
+
+def _own_verifier(settings: GatewaySettings, runtime: Runtime, keys: KeyRing) -> TokenVerifier:
+    """The gateway verifies its own tokens from its key ring, not over HTTP from itself."""
+    secret = settings.jwt_secret.get_secret_value().encode() if settings.jwt_secret else None
+    return TokenVerifier(
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        keys=keys,
+        shared_secret=secret,
+        revocations=runtime.revocations,
+    )

@@ -2,9 +2,86 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import SecretStr, field_validator, model_validator
 from switchboard_shared.settings import ServiceSettings
+
+from switchboard_gateway.durations import parse_duration
+
+DEVELOPMENT_SECRETS_KEY = "switchboard-development-secrets-key-not-for-production"
+MIN_SECRETS_KEY_BYTES = 32
 
 
 class GatewaySettings(ServiceSettings):
     service_name: str = "gateway"
     http_port: int = 8000
+    environment: Literal["development", "production"] = "development"
+    secrets_key: SecretStr | None = None
+    jwt_expiration: str = "24h"
+    refresh_token_lifetime: str = "30d"
+    signing_key_lifetime: str = "90d"
+    bootstrap_owner_email: str | None = None
+    bootstrap_owner_password: SecretStr | None = None
+    webhook_ingest_url: str = "http://127.0.0.1:8001"
+    call_store_url: str = "http://127.0.0.1:8002"
+    onboarding_url: str = "http://127.0.0.1:8003"
+    provisioning_url: str = "http://127.0.0.1:8004"
+    audit_url: str = "http://127.0.0.1:8005"
+    command_control_url: str = "http://127.0.0.1:8006"
+    gateway_url: str | None = None
+    proxy_timeout_seconds: float = 10.0
+    login_limit_per_address: int = 20
+    login_limit_per_account: int = 5
+    login_limit_window: str = "15m"
+
+    @field_validator(
+        "jwt_expiration", "refresh_token_lifetime", "signing_key_lifetime", "login_limit_window"
+    )
+    @classmethod
+    def _is_duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_secrets_key(self) -> GatewaySettings:
+        if self.environment == "production" and self.secrets_key is None:
+            raise ValueError("SECRETS_KEY is required when ENVIRONMENT=production")
+        if (
+            self.secrets_key
+            and len(self.secrets_key.get_secret_value().encode()) < MIN_SECRETS_KEY_BYTES
+        ):
+            raise ValueError(f"SECRETS_KEY must be at least {MIN_SECRETS_KEY_BYTES} bytes")
+        return self
+
+    @property
+    def access_token_seconds(self) -> int:
+        return parse_duration(self.jwt_expiration)
+
+    @property
+    def refresh_token_seconds(self) -> int:
+        return parse_duration(self.refresh_token_lifetime)
+
+    @property
+    def signing_key_seconds(self) -> int:
+        return parse_duration(self.signing_key_lifetime)
+
+    @property
+    def login_window_seconds(self) -> int:
+        return parse_duration(self.login_limit_window)
+
+    @property
+    def encryption_secret(self) -> bytes:
+        """SECRETS_KEY, or in development a fixed, publicly known value (never in production)."""
+        value = self.secrets_key.get_secret_value() if self.secrets_key else DEVELOPMENT_SECRETS_KEY
+        return value.encode()
+
+    def service_urls(self) -> dict[str, str]:
+        return {
+            "webhook-ingest": self.webhook_ingest_url,
+            "call-store": self.call_store_url,
+            "onboarding": self.onboarding_url,
+            "provisioning": self.provisioning_url,
+            "audit": self.audit_url,
+            "command-control": self.command_control_url,
+        }

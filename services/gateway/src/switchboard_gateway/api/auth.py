@@ -1,0 +1,82 @@
+"""`/api/auth/*` and `/.well-known/jwks.json`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.datastructures import State
+from switchboard_shared.auth.guards import authenticated
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import PERMISSION_MATRIX
+
+from switchboard_gateway.api.dependencies import AUTH, PRINCIPAL
+from switchboard_gateway.api.schemas import LoginRequest, RefreshRequest, session_view, user_view
+from switchboard_gateway.auth import AuthService, Client, TokenPair
+from switchboard_gateway.key_store import KeyRing
+
+
+def _tokens(pair: TokenPair) -> dict[str, Any]:
+    return {
+        "access_token": pair.access_token,
+        "refresh_token": pair.refresh_token,
+        "token_type": "bearer",
+        "expires_in": pair.expires_in,
+    }
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    dependencies = AUTH
+
+    @post("/login", status_code=200)
+    async def login(
+        self, data: LoginRequest, request: Request[Any, Any, Any], auth: AuthService
+    ) -> dict[str, Any]:
+        client = Client(
+            request.client.host if request.client else None, request.headers.get("user-agent")
+        )
+        return _tokens(await auth.login(data.email, data.password, client))
+
+    @post("/refresh", status_code=200)
+    async def refresh(self, data: RefreshRequest, auth: AuthService) -> dict[str, Any]:
+        return _tokens(await auth.refresh(data.refresh_token))
+
+    @post("/logout", status_code=204, guards=[authenticated()], dependencies=PRINCIPAL)
+    async def logout(self, principal: Principal, auth: AuthService) -> None:
+        await auth.logout(principal)
+
+    @get("/me", guards=[authenticated()], dependencies=PRINCIPAL)
+    async def me(self, principal: Principal, auth: AuthService) -> dict[str, Any]:
+        user = await auth.me(principal)
+        return {
+            **user_view(user),
+            "session_id": principal.session_id,
+            "permissions": _permissions(principal),
+        }
+
+    @get("/sessions", guards=[authenticated()], dependencies=PRINCIPAL)
+    async def sessions(self, principal: Principal, auth: AuthService) -> dict[str, Any]:
+        found = await auth.sessions(principal)
+        return {"items": [session_view(s, principal.session_id) for s in found]}
+
+    @delete(
+        "/sessions/{sid:str}", status_code=204, guards=[authenticated()], dependencies=PRINCIPAL
+    )
+    async def revoke(self, sid: str, principal: Principal, auth: AuthService) -> None:
+        await auth.revoke_session(principal, sid)
+
+
+def _permissions(principal: Principal) -> list[str]:
+    return sorted(str(p) for p in PERMISSION_MATRIX[principal.role])
+
+
+class JwksController(Controller):
+    path = "/.well-known/jwks.json"
+    include_in_schema = False
+
+    @get("/", sync_to_thread=False)
+    def jwks(self, state: State) -> Response[dict[str, Any]]:
+        keys: KeyRing = state.key_ring
+        body = {"keys": [key.public_jwk() for key in keys.published()]}
+        return Response(body, headers={"Cache-Control": "public, max-age=60"})

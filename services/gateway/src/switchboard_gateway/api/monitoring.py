@@ -1,0 +1,47 @@
+"""`/api/monitoring/health`, `/metrics` and `/alerts` for SREs and the super admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from switchboard_shared.auth.guards import requires
+from switchboard_shared.auth.roles import Permission
+
+from switchboard_gateway.monitoring import Thresholds, request_stats, service_readiness
+from switchboard_gateway.monitoring import alerts as find_alerts
+
+
+async def _readiness(state: State) -> dict[str, dict[str, Any]]:
+    runtime = state.runtime
+    own = runtime.database_ready
+    return await service_readiness(state.forwarder.http(), state.settings.service_urls(), own)
+
+
+class MonitoringController(Controller):
+    path = "/api/monitoring"
+    guards = [requires(Permission.MONITORING_READ)]
+
+    @get("/health")
+    async def health(self, state: State) -> dict[str, Any]:
+        services = await _readiness(state)
+        healthy = all(report["status"] == "ready" for report in services.values())
+        return {"status": "healthy" if healthy else "degraded", "services": services}
+
+    @get("/metrics", sync_to_thread=False)
+    def metrics(self, state: State) -> dict[str, Any]:
+        stats = request_stats(state.service_name)
+        return {
+            "requests": stats.requests,
+            "server_errors": stats.server_errors,
+            "error_rate": round(stats.error_rate, 4),
+            "p95_seconds": stats.p95_seconds,
+        }
+
+    @get("/alerts")
+    async def alerts(self, state: State) -> dict[str, Any]:
+        found = find_alerts(
+            request_stats(state.service_name), await _readiness(state), Thresholds()
+        )
+        return {"alerts": found, "count": len(found)}

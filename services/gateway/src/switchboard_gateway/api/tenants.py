@@ -1,0 +1,127 @@
+"""`/api/tenants`, `/api/tenants/{tid}/users` and `/api/platform/users`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import Parameter
+from switchboard_shared.auth.guards import authenticated
+from switchboard_shared.auth.principal import Principal
+
+from switchboard_gateway.accounts import AccountService
+from switchboard_gateway.api.dependencies import ACCOUNTS, PRINCIPAL
+from switchboard_gateway.api.schemas import (
+    TenantCreate,
+    UserCreate,
+    UserUpdate,
+    tenant_view,
+    user_view,
+)
+from switchboard_gateway.domain import Tenant, User
+from switchboard_gateway.pagination import clamp_limit, encode_cursor
+
+Limit = Parameter(query="limit", required=False, ge=1, le=200)
+
+
+def _page(items: list[Any], limit: int, view: Any) -> dict[str, Any]:
+    last: Tenant | User | None = items[-1] if len(items) == limit else None
+    return {
+        "items": [view(item) for item in items],
+        "next_cursor": encode_cursor(last.created_at, last.id) if last else None,
+    }
+
+
+class TenantController(Controller):
+    path = "/api/tenants"
+    guards = [authenticated()]
+    dependencies = {**ACCOUNTS, **PRINCIPAL}
+
+    @post("/", status_code=201)
+    async def create(
+        self, data: TenantCreate, principal: Principal, accounts: AccountService
+    ) -> dict[str, Any]:
+        return tenant_view(await accounts.create_tenant(principal, data.name))
+
+    @get("/")
+    async def list(
+        self,
+        principal: Principal,
+        accounts: AccountService,
+        limit: int | None = Limit,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        size = clamp_limit(limit)
+        return _page(await accounts.list_tenants(principal, size, cursor), size, tenant_view)
+
+
+class TenantUserController(Controller):
+    path = "/api/tenants/{tenant_id:str}/users"
+    guards = [authenticated()]
+    dependencies = {**ACCOUNTS, **PRINCIPAL}
+
+    @post("/", status_code=201)
+    async def create(
+        self, tenant_id: str, data: UserCreate, principal: Principal, accounts: AccountService
+    ) -> dict[str, Any]:
+        user = await accounts.create_user(
+            principal, tenant_id, data.email, data.password, data.role
+        )
+        return user_view(user)
+
+    @get("/")
+    async def list(
+        self,
+        tenant_id: str,
+        principal: Principal,
+        accounts: AccountService,
+        limit: int | None = Limit,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        size = clamp_limit(limit)
+        return _page(await accounts.list_users(principal, tenant_id, size, cursor), size, user_view)
+
+    @patch("/{user_id:str}")
+    async def update(
+        self,
+        tenant_id: str,
+        user_id: str,
+        data: UserUpdate,
+        principal: Principal,
+        accounts: AccountService,
+    ) -> dict[str, Any]:
+        user = await accounts.update_user(principal, tenant_id, user_id, data.role, data.disabled)
+        return user_view(user)
+
+    @delete("/{user_id:str}", status_code=204)
+    async def remove(
+        self, tenant_id: str, user_id: str, principal: Principal, accounts: AccountService
+    ) -> None:
+        await accounts.remove_user(principal, tenant_id, user_id)
+
+
+class PlatformUserController(Controller):
+    """Platform accounts (super_admin, sre, implementation_lead) belong to no tenant."""
+
+    path = "/api/platform/users"
+    guards = [authenticated()]
+    dependencies = {**ACCOUNTS, **PRINCIPAL}
+
+    @post("/", status_code=201)
+    async def create(
+        self, data: UserCreate, principal: Principal, accounts: AccountService
+    ) -> dict[str, Any]:
+        return user_view(
+            await accounts.create_user(principal, None, data.email, data.password, data.role)
+        )
+
+    @get("/")
+    async def list(
+        self,
+        principal: Principal,
+        accounts: AccountService,
+        limit: int | None = Limit,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        size = clamp_limit(limit)
+        return _page(await accounts.list_users(principal, None, size, cursor), size, user_view)

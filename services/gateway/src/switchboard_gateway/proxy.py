@@ -1,0 +1,154 @@
+"""Forwarding `/api/...` to the service that owns the path, over one shared HTTP client."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from switchboard_shared.errors import Unavailable
+
+log = logging.getLogger(__name__)
+
+FORWARDED_REQUEST_HEADERS = frozenset(
+    {
+        "authorization",
+        "content-type",
+        "accept",
+        "user-agent",
+        "traceparent",
+        "tracestate",
+        "idempotency-key",
+        "x-twilio-signature",
+        "x-signature",
+        "x-timestamp",
+        "x-webhook-signature",
+        "x-retell-signature",
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+        "x-webhook-token",
+    }
+)
+DROPPED_RESPONSE_HEADERS = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "content-length",
+        "content-encoding",
+        "date",
+        "server",
+        "upgrade",
+        "proxy-authenticate",
+        "trailer",
+    }
+)
+RETRY_AFTER_SECONDS = 5
+
+# (path prefix, owning service); the first match wins, so longer prefixes come first.
+ROUTES: tuple[tuple[str, str], ...] = (
+    ("/api/webhooks/", "webhook-ingest"),
+    ("/api/calls", "call-store"),
+    ("/api/admin/calls", "call-store"),
+    ("/api/locations", "onboarding"),
+    ("/api/onboarding/", "onboarding"),
+    ("/api/approvals/", "onboarding"),
+    ("/api/bulk/", "onboarding"),
+    ("/api/provisioning/", "provisioning"),
+    ("/api/audit", "audit"),
+    ("/api/owner/command", "command-control"),
+    ("/api/system/status", "command-control"),
+    ("/api/admin/dlq", "command-control"),
+)
+TENANT_ROUTES: tuple[tuple[str, str], ...] = (
+    ("webhook-tokens", "webhook-ingest"),
+    ("providers", "webhook-ingest"),
+)
+
+
+def owning_service(path: str) -> str | None:
+    parts = path.split("/")
+    if len(parts) >= 5 and parts[1:3] == ["api", "tenants"]:
+        return dict(TENANT_ROUTES).get(parts[4])
+    for prefix, service in ROUTES:
+        base = prefix.rstrip("/")
+        if path.startswith(base + "/") or (path == base and not prefix.endswith("/")):
+            return service
+    return None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    method: str
+    raw_path: str
+    query: bytes
+    headers: dict[str, str]
+    body: bytes
+    client_address: str | None
+    host: str
+    scheme: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    status_code: int
+    headers: dict[str, str]
+    content: bytes
+
+
+class Forwarder:
+    def __init__(
+        self,
+        service_urls: dict[str, str],
+        timeout_seconds: float,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._urls = service_urls
+        self._timeout = timeout_seconds
+        self._client = client
+
+    def http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+            self._client = httpx.AsyncClient(
+                timeout=self._timeout, limits=limits, follow_redirects=False
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def forward(self, service: str, incoming: Incoming) -> Outgoing:
+        target = self._urls[service].rstrip("/") + incoming.raw_path
+        if incoming.query:
+            target += "?" + incoming.query.decode("latin-1")
+        try:
+            response = await self.http().request(
+                incoming.method, target, headers=_request_headers(incoming), content=incoming.body
+            )
+        except (httpx.TimeoutException, httpx.TransportError) as error:
+            log.warning(
+                "%s unavailable for %s %s: %r", service, incoming.method, incoming.raw_path, error
+            )
+            raise Unavailable(
+                f"{service} is not answering; retry shortly", retry_after=RETRY_AFTER_SECONDS
+            ) from error
+        headers = {
+            k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
+        }
+        return Outgoing(response.status_code, headers, response.content)
+
+
+def _request_headers(incoming: Incoming) -> dict[str, str]:
+    headers = {k: v for k, v in incoming.headers.items() if k.lower() in FORWARDED_REQUEST_HEADERS}
+    headers["x-request-id"] = incoming.headers.get("x-request-id") or str(uuid.uuid4())
+    earlier = incoming.headers.get("x-forwarded-for")
+    address = incoming.client_address or "unknown"
+    headers["x-forwarded-for"] = f"{earlier}, {address}" if earlier else address
+    headers["x-forwarded-host"] = incoming.host
+    headers["x-forwarded-proto"] = incoming.scheme
+    return headers

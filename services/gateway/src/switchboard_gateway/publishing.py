@@ -1,0 +1,74 @@
+"""What the gateway tells the rest of the platform: audit events and revocations."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.revocations import RevocationList
+from switchboard_shared.bus import EventBus
+from switchboard_shared.envelope import event_key
+from switchboard_shared.errors import Unavailable
+from switchboard_shared.events import AuditEvent, AuditResult, Revocation
+from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS
+
+log = logging.getLogger(__name__)
+
+
+class Announcer:
+    def __init__(
+        self, bus: EventBus, revocations: RevocationList, token_lifetime_seconds: int
+    ) -> None:
+        self._bus = bus
+        self._revocations = revocations
+        self._token_lifetime = token_lifetime_seconds
+
+    async def audit(
+        self,
+        action: str,
+        actor: Principal | None,
+        *,
+        tenant_id: str | None = None,
+        resource: str | None = None,
+        result: AuditResult = AuditResult.SUCCESS,
+        reason: str | None = None,
+        params: dict[str, Any] | None = None,
+        actor_id: str | None = None,
+        actor_email: str | None = None,
+    ) -> None:
+        event = AuditEvent(
+            action=action,
+            actor_id=actor.user_id if actor else actor_id,
+            actor_email=actor.email if actor else actor_email,
+            actor_role=str(actor.role) if actor else None,
+            tenant_id=tenant_id,
+            resource=resource,
+            params=params or {},
+            result=result,
+            reason=reason,
+        )
+        try:
+            await self._bus.publish(
+                AUDIT_EVENTS,
+                event,
+                key=event_key(tenant_id, resource or action),
+                tenant_id=tenant_id,
+                actor=event.actor_id,
+            )
+        except Exception as error:
+            log.error("could not publish audit event %s: %s", action, error)
+
+    async def revoke(self, kind: Literal["session", "user"], subject_id: str) -> None:
+        """Refused here at once, and everywhere else as soon as the event arrives."""
+        expires_at = datetime.now(UTC) + timedelta(seconds=self._token_lifetime)
+        revocation = Revocation(kind=kind, subject_id=subject_id, expires_at=expires_at)
+        self._revocations.add(revocation)
+        try:
+            await self._bus.publish(AUTH_REVOCATIONS, revocation, key=event_key(None, subject_id))
+        except Exception as error:
+            log.error("could not publish %s revocation: %s", kind, error)
+            raise Unavailable(
+                "revoked here, but not yet announced; retry", retry_after=5
+            ) from error

@@ -1,0 +1,91 @@
+"""The gateway in-process against the session's real PostgreSQL and broker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+from switchboard_deploy.embedded_broker import free_port
+from switchboard_deploy.stack import Stack
+from switchboard_deploy.testing import TEST_JWT_SECRET, Owner, unique_id
+
+from switchboard_gateway.app import build_app
+from switchboard_gateway.settings import GatewaySettings
+
+STRONG_PASSWORD = "correct-horse-battery-staple"
+
+
+def gateway_settings(infrastructure: Stack, owner: Owner) -> GatewaySettings:
+    nobody = f"http://127.0.0.1:{free_port()}"  # no service listens here
+    return GatewaySettings(
+        database_url=infrastructure.database_url,
+        kafka_bootstrap_servers=infrastructure.bootstrap_servers,
+        kafka_enable_idempotence=not infrastructure.embedded_broker,
+        jwt_secret=TEST_JWT_SECRET,
+        bootstrap_owner_email=owner.email,
+        bootstrap_owner_password=owner.password,
+        **{
+            f"{name}_url": nobody
+            for name in (
+                "webhook_ingest",
+                "call_store",
+                "onboarding",
+                "provisioning",
+                "audit",
+                "command_control",
+            )
+        },
+        proxy_timeout_seconds=2.0,
+    )
+
+
+async def started_client(infrastructure: Stack, owner: Owner) -> AsyncTestClient[Any]:
+    client: AsyncTestClient[Any] = AsyncTestClient(
+        build_app(gateway_settings(infrastructure, owner))
+    )
+    await client.__aenter__()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready = (await client.get("/ready")).status_code == 200
+        login = await client.post(
+            "/api/auth/login", json={"email": owner.email, "password": owner.password}
+        )
+        if ready and login.status_code == 200:
+            return client
+        await asyncio.sleep(0.2)
+    raise TimeoutError("the gateway did not become ready")
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def login(
+    client: AsyncTestClient[Any], email: str, password: str = STRONG_PASSWORD
+) -> dict[str, Any]:
+    response = await client.post("/api/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def new_tenant(client: AsyncTestClient[Any], owner_token: str) -> str:
+    response = await client.post(
+        "/api/tenants", json={"name": unique_id("tenant")}, headers=bearer(owner_token)
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def new_user(
+    client: AsyncTestClient[Any], token: str, tenant_id: str, role: str
+) -> tuple[str, str]:
+    email = f"{unique_id(role)}@example.test"
+    response = await client.post(
+        f"/api/tenants/{tenant_id}/users",
+        json={"email": email, "password": STRONG_PASSWORD, "role": role},
+        headers=bearer(token),
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"]), email
