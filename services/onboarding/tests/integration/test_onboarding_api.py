@@ -15,6 +15,7 @@ from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
 from switchboard_onboarding.app import build_app
 from switchboard_onboarding.settings import OnboardingSettings
+from switchboard_shared.events import ControlState, OperatingMode
 
 pytestmark = pytest.mark.integration
 
@@ -345,3 +346,22 @@ async def test_bulk_operations_are_for_implementation_leads(client: Client) -> N
     )
 
     assert response.status_code == 403
+
+
+async def test_writes_answer_503_with_retry_after_during_maintenance(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    maintenance = client.app.state.maintenance
+    before = maintenance.current
+    maintenance.current = ControlState(mode=OperatingMode.MAINTENANCE, reason="upgrade")
+    try:
+        write = await client.patch(
+            f"/api/onboarding/{location_id}", json={"account_name": "X"}, headers=customer(tenant)
+        )
+        read = await client.get(f"/api/onboarding/{location_id}", headers=customer(tenant))
+    finally:
+        maintenance.current = before
+
+    assert (write.status_code, write.json()["error"]) == (503, "maintenance")
+    assert int(write.headers["retry-after"]) > 0
+    assert read.status_code == 200

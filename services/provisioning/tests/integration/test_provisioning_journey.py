@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaConsumer
 from litestar.testing import AsyncTestClient
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
@@ -170,6 +172,43 @@ async def test_an_approval_produces_a_payload_and_moves_the_location_to_provisio
     ]
     assert [e["number"] for e in payload["extensions"]] == ["1001", "1002"]
     assert payload["callFlow"]["options"] == [{"digit": "1", "extension": "1001"}]
+
+
+async def audit_entry(bootstrap: str, action: str, resource: str) -> dict[str, Any]:
+    consumer = AIOKafkaConsumer(
+        "audit.events.v1", bootstrap_servers=bootstrap, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    try:
+
+        async def probe() -> dict[str, Any] | None:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    event = json.loads(record.value or b"{}")
+                    if event.get("action") == action and event.get("resource") == resource:
+                        return dict(event)
+            return None
+
+        found: dict[str, Any] = await until(probe, f"audit entry {action}")
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def test_every_generation_is_audited(
+    apps: tuple[Client, Client], infrastructure: Stack
+) -> None:
+    onboarding, provisioning = apps
+    tenant = unique_id("tenant")
+    location_id = await approved(onboarding, tenant, FORM)
+    await payload_of(provisioning, location_id)
+
+    entry = await audit_entry(
+        infrastructure.bootstrap_servers, "provisioning.generated", f"location:{location_id}"
+    )
+
+    assert (entry["tenant_id"], entry["result"]) == (tenant, "success")
+    assert entry["params"]["version"] == "1.0.0"
 
 
 async def test_reporting_completion_moves_the_location_to_completed(
