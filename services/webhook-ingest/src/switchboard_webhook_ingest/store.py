@@ -1,0 +1,206 @@
+"""The service's SQL: tokens, sealed secrets, deliveries, the delivery log, rate buckets."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from psycopg_pool import AsyncConnectionPool
+from switchboard_shared.db import Connection, tenant_transaction
+
+from switchboard_webhook_ingest.domain import Provider, TokenSummary, WebhookToken
+
+SWEEP_BATCH = 5000
+
+# A token bucket per tenant in one statement: refill by elapsed time, take one if there is one.
+TAKE_RATE_TOKEN = """
+INSERT INTO rate_buckets AS b (tenant_id, tokens, allowed, updated_at)
+VALUES (%(tenant)s, %(burst)s - 1, %(burst)s >= 1, statement_timestamp())
+ON CONFLICT (tenant_id) DO UPDATE SET
+    tokens = rate_refill(b.tokens, b.updated_at, %(rate)s, %(burst)s)
+        - CASE WHEN rate_refill(b.tokens, b.updated_at, %(rate)s, %(burst)s) >= 1 THEN 1 ELSE 0 END,
+    allowed = rate_refill(b.tokens, b.updated_at, %(rate)s, %(burst)s) >= 1,
+    updated_at = statement_timestamp()
+RETURNING allowed, tokens
+"""
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    allowed: bool
+    tokens: float
+
+
+class Transaction:
+    """One tenant-scoped database transaction; row-level security sees only that tenant."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def _one(self, query: str, params: Any = None) -> dict[str, Any] | None:
+        cursor = await self._conn.execute(query.encode(), params)
+        row: dict[str, Any] | None = await cursor.fetchone()
+        return row
+
+    async def _all(self, query: str, params: Any = None) -> list[dict[str, Any]]:
+        cursor = await self._conn.execute(query.encode(), params)
+        rows: list[dict[str, Any]] = await cursor.fetchall()
+        return rows
+
+    async def insert_token(
+        self, tenant_id: str, provider: Provider, token_hash: bytes, created_by: str
+    ) -> TokenSummary:
+        row = await self._one(
+            "INSERT INTO webhook_tokens (id, tenant_id, provider, token_hash, created_by)"
+            " VALUES (%s, %s, %s, %s, %s)"
+            " RETURNING id, provider, created_at, last_used_at, active",
+            (uuid.uuid4(), tenant_id, provider.value, token_hash, created_by),
+        )
+        assert row is not None
+        return _summary(row)
+
+    async def list_tokens(self, tenant_id: str) -> list[TokenSummary]:
+        rows = await self._all(
+            "SELECT id, provider, created_at, last_used_at, active FROM webhook_tokens"
+            " WHERE tenant_id = %s ORDER BY created_at DESC, id",
+            (tenant_id,),
+        )
+        return [_summary(row) for row in rows]
+
+    async def deactivate_token(self, tenant_id: str, token_id: str) -> bool:
+        row = await self._one(
+            "UPDATE webhook_tokens SET active = false,"
+            " deactivated_at = coalesce(deactivated_at, now())"
+            " WHERE tenant_id = %s AND id = %s RETURNING id",
+            (tenant_id, token_id),
+        )
+        return row is not None
+
+    async def touch_token(self, token_id: str) -> None:
+        await self._conn.execute(
+            b"UPDATE webhook_tokens SET last_used_at = now() WHERE id = %s", (token_id,)
+        )
+
+    async def save_secrets(
+        self, tenant_id: str, provider: Provider, sealed: bytes, count: int, updated_by: str
+    ) -> None:
+        await self._conn.execute(
+            b"INSERT INTO provider_secrets (tenant_id, provider, sealed, secret_count, updated_by)"
+            b" VALUES (%s, %s, %s, %s, %s)"
+            b" ON CONFLICT (tenant_id, provider) DO UPDATE SET sealed = EXCLUDED.sealed,"
+            b" secret_count = EXCLUDED.secret_count, updated_by = EXCLUDED.updated_by,"
+            b" updated_at = now()",
+            (tenant_id, provider.value, sealed, count, updated_by),
+        )
+
+    async def load_secrets(self, tenant_id: str, provider: Provider) -> bytes | None:
+        row = await self._one(
+            "SELECT sealed FROM provider_secrets WHERE tenant_id = %s AND provider = %s",
+            (tenant_id, provider.value),
+        )
+        return bytes(row["sealed"]) if row else None
+
+    async def take_rate_token(self, tenant_id: str, rate: float, burst: int) -> RateDecision:
+        row = await self._one(TAKE_RATE_TOKEN, {"tenant": tenant_id, "rate": rate, "burst": burst})
+        assert row is not None
+        return RateDecision(allowed=bool(row["allowed"]), tokens=float(row["tokens"]))
+
+    async def claim_delivery(
+        self, tenant_id: str, provider: Provider, dedup_key: str, event_id: str, token_id: str
+    ) -> bool:
+        """True when this key is new; a concurrent claim of the key is waited for, then seen."""
+        row = await self._one(
+            "INSERT INTO deliveries (tenant_id, provider, dedup_key, event_id, token_id)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING event_id",
+            (tenant_id, provider.value, dedup_key, event_id, token_id),
+        )
+        return row is not None
+
+    async def log_delivery(
+        self,
+        tenant_id: str,
+        token_id: str,
+        provider: Provider,
+        status: str,
+        event_id: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        await self._conn.execute(
+            b"INSERT INTO delivery_log (tenant_id, token_id, provider, status, event_id, detail)"
+            b" VALUES (%s, %s, %s, %s, %s, %s)",
+            (tenant_id, token_id, provider.value, status, event_id, _printable(detail)),
+        )
+
+    async def delivery_counts(self, token_id: str, hours: int) -> dict[str, int]:
+        rows = await self._all(
+            "SELECT status, count(*) AS n FROM delivery_log"
+            " WHERE token_id = %s AND received_at > now() - make_interval(hours => %s)"
+            " GROUP BY status",
+            (token_id, hours),
+        )
+        return {str(row["status"]): int(row["n"]) for row in rows}
+
+    async def sweep(self, table: str, before: datetime) -> int:
+        """Deletes up to one batch of rows older than `before`; returns how many went."""
+        assert table in ("deliveries", "delivery_log")
+        cursor = await self._conn.execute(
+            f"DELETE FROM {table} WHERE ctid IN"  # noqa: S608 (table is one of two constants)
+            f" (SELECT ctid FROM {table} WHERE received_at < %s LIMIT {SWEEP_BATCH})".encode(),
+            (before,),
+        )
+        return int(cursor.rowcount)
+
+    async def sweep_rate_buckets(self, before: datetime) -> None:
+        await self._conn.execute(b"DELETE FROM rate_buckets WHERE updated_at < %s", (before,))
+
+
+def _printable(value: str | None) -> str | None:
+    return None if value is None else "".join(c if c.isprintable() else "?" for c in value)[:300]
+
+
+def _summary(row: dict[str, Any]) -> TokenSummary:
+    return TokenSummary(
+        id=str(row["id"]),
+        provider=str(row["provider"]),
+        created_at=row["created_at"],
+        last_used_at=row["last_used_at"],
+        active=bool(row["active"]),
+    )
+
+
+class Store(Protocol):
+    def transaction(self, tenant_id: str) -> Any:
+        """An async context manager yielding a `Transaction` scoped to this tenant."""
+
+    async def find_token(self, token_hash: bytes) -> WebhookToken | None:
+        """The token with this hash, whatever its tenant (the one query that knows no tenant)."""
+
+
+class PostgresStore:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    @asynccontextmanager
+    async def transaction(self, tenant_id: str) -> AsyncIterator[Transaction]:
+        async with tenant_transaction(self._pool, tenant_id) as conn:
+            yield Transaction(conn)
+
+    async def find_token(self, token_hash: bytes) -> WebhookToken | None:
+        async with self._pool.connection() as conn:
+            cursor = await conn.execute(
+                b"SELECT id, tenant_id, provider, active FROM webhook_token_by_hash(%s)",
+                (token_hash,),
+            )
+            row: Any = await cursor.fetchone()
+        if row is None or row["provider"] not in Provider._value2member_map_:
+            return None
+        return WebhookToken(
+            id=str(row["id"]),
+            tenant_id=row["tenant_id"],
+            provider=Provider(row["provider"]),
+            active=row["active"],
+        )
