@@ -31,7 +31,9 @@ class TokenSubject:
 
 
 class TokenIssuer:
-    def __init__(self, keys: SigningKeys, *, issuer: str, audience: str, lifetime_seconds: int) -> None:
+    def __init__(
+        self, keys: SigningKeys, *, issuer: str, audience: str, lifetime_seconds: int
+    ) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience

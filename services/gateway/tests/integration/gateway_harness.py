@@ -10,7 +10,6 @@ from litestar.testing import AsyncTestClient
 from switchboard_deploy.embedded_broker import free_port
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, Owner, unique_id
-
 from switchboard_gateway.app import build_app
 from switchboard_gateway.settings import GatewaySettings
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-async def client(infrastructure: Stack, platform_owner: Owner) -> AsyncIterator[AsyncTestClient[Any]]:
+async def client(
+    infrastructure: Stack, platform_owner: Owner
+) -> AsyncIterator[AsyncTestClient[Any]]:
     started = await started_client(infrastructure, platform_owner)
     try:
         yield started
@@ -48,14 +50,18 @@ async def test_webhooks_are_forwarded_without_a_bearer_token(client: AsyncTestCl
 async def test_a_forwarded_route_of_an_unknown_tenant_is_not_found(
     client: AsyncTestClient[Any], owner: str
 ) -> None:
-    missing = await client.get(f"/api/tenants/{unique_id('nope')}/webhook-tokens", headers=bearer(owner))
+    missing = await client.get(
+        f"/api/tenants/{unique_id('nope')}/webhook-tokens", headers=bearer(owner)
+    )
     tenant = await new_tenant(client, owner)
     existing = await client.get(f"/api/tenants/{tenant}/webhook-tokens", headers=bearer(owner))
     assert missing.status_code == 404
     assert existing.status_code == 503
 
 
-async def test_monitoring_health_reports_each_service(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_monitoring_health_reports_each_service(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     response = await client.get("/api/monitoring/health", headers=bearer(owner))
     services = response.json()["services"]
     assert response.status_code == 200
@@ -64,15 +70,21 @@ async def test_monitoring_health_reports_each_service(client: AsyncTestClient[An
     assert response.json()["status"] == "degraded"
 
 
-async def test_alerts_name_every_service_that_is_not_ready(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_alerts_name_every_service_that_is_not_ready(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     response = await client.get("/api/monitoring/alerts", headers=bearer(owner))
-    not_ready = {a["service"] for a in response.json()["alerts"] if a["alert"] == "service_not_ready"}
+    not_ready = {
+        a["service"] for a in response.json()["alerts"] if a["alert"] == "service_not_ready"
+    }
     assert response.status_code == 200
     assert {"webhook-ingest", "call-store", "audit"} <= not_ready
     assert "gateway" not in not_ready
 
 
-async def test_metrics_count_the_gateways_requests(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_metrics_count_the_gateways_requests(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     before = (await client.get("/api/monitoring/metrics", headers=bearer(owner))).json()["requests"]
     for _ in range(3):
         await client.get("/health")
@@ -80,7 +92,9 @@ async def test_metrics_count_the_gateways_requests(client: AsyncTestClient[Any],
     assert after >= before + 3
 
 
-async def test_a_tenant_viewer_may_not_read_monitoring(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_a_tenant_viewer_may_not_read_monitoring(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     tenant = await new_tenant(client, owner)
     _, email = await new_user(client, owner, tenant, "viewer")
     viewer = str((await login(client, email))["access_token"])

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-async def client(infrastructure: Stack, platform_owner: Owner) -> AsyncIterator[AsyncTestClient[Any]]:
+async def client(
+    infrastructure: Stack, platform_owner: Owner
+) -> AsyncIterator[AsyncTestClient[Any]]:
     started = await started_client(infrastructure, platform_owner)
     try:
         yield started
@@ -34,7 +36,12 @@ async def _member(client: AsyncTestClient[Any], owner: str, tenant: str, role: s
 
 
 def _user_body(role: str, **extra: Any) -> dict[str, Any]:
-    return {"email": f"{unique_id(role)}@example.test", "password": STRONG_PASSWORD, "role": role, **extra}
+    return {
+        "email": f"{unique_id(role)}@example.test",
+        "password": STRONG_PASSWORD,
+        "role": role,
+        **extra,
+    }
 
 
 async def test_the_super_admin_creates_a_tenant(client: AsyncTestClient[Any], owner: str) -> None:
@@ -45,14 +52,20 @@ async def test_the_super_admin_creates_a_tenant(client: AsyncTestClient[Any], ow
     assert set(response.json()) == {"id", "name", "created_at"}
 
 
-async def test_a_tenant_owner_may_not_create_tenants(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_a_tenant_owner_may_not_create_tenants(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     tenant = await new_tenant(client, owner)
     tenant_owner = await _member(client, owner, tenant, "owner")
-    response = await client.post("/api/tenants", json={"name": "nope"}, headers=bearer(tenant_owner))
+    response = await client.post(
+        "/api/tenants", json={"name": "nope"}, headers=bearer(tenant_owner)
+    )
     assert response.status_code == 403
 
 
-async def test_a_tenant_user_sees_only_their_own_tenant(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_a_tenant_user_sees_only_their_own_tenant(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     mine, other = await new_tenant(client, owner), await new_tenant(client, owner)
     admin = await _member(client, owner, mine, "admin")
     listed = (await client.get("/api/tenants", headers=bearer(admin))).json()["items"]
@@ -61,12 +74,20 @@ async def test_a_tenant_user_sees_only_their_own_tenant(client: AsyncTestClient[
     assert other in {t["id"] for t in everything} or len(everything) == 200
 
 
-async def test_an_admin_creates_an_operator_but_not_an_owner(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_an_admin_creates_an_operator_but_not_an_owner(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     tenant = await new_tenant(client, owner)
     admin = await _member(client, owner, tenant, "admin")
-    operator = await client.post(f"/api/tenants/{tenant}/users", json=_user_body("operator"), headers=bearer(admin))
-    above = await client.post(f"/api/tenants/{tenant}/users", json=_user_body("owner"), headers=bearer(admin))
-    platform = await client.post(f"/api/tenants/{tenant}/users", json=_user_body("sre"), headers=bearer(admin))
+    operator = await client.post(
+        f"/api/tenants/{tenant}/users", json=_user_body("operator"), headers=bearer(admin)
+    )
+    above = await client.post(
+        f"/api/tenants/{tenant}/users", json=_user_body("owner"), headers=bearer(admin)
+    )
+    platform = await client.post(
+        f"/api/tenants/{tenant}/users", json=_user_body("sre"), headers=bearer(admin)
+    )
     assert operator.status_code == 201
     assert operator.json()["tenant_id"] == tenant
     assert above.status_code == 403
@@ -76,33 +97,45 @@ async def test_an_admin_creates_an_operator_but_not_an_owner(client: AsyncTestCl
 async def test_a_viewer_may_not_create_users(client: AsyncTestClient[Any], owner: str) -> None:
     tenant = await new_tenant(client, owner)
     viewer = await _member(client, owner, tenant, "viewer")
-    response = await client.post(f"/api/tenants/{tenant}/users", json=_user_body("viewer"), headers=bearer(viewer))
+    response = await client.post(
+        f"/api/tenants/{tenant}/users", json=_user_body("viewer"), headers=bearer(viewer)
+    )
     assert response.status_code == 403
 
 
-async def test_another_tenants_users_read_as_not_found(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_another_tenants_users_read_as_not_found(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     mine, theirs = await new_tenant(client, owner), await new_tenant(client, owner)
     admin = await _member(client, owner, mine, "admin")
     their_user, _ = await new_user(client, owner, theirs, "viewer")
     listing = await client.get(f"/api/tenants/{theirs}/users", headers=bearer(admin))
-    creating = await client.post(f"/api/tenants/{theirs}/users", json=_user_body("viewer"), headers=bearer(admin))
+    creating = await client.post(
+        f"/api/tenants/{theirs}/users", json=_user_body("viewer"), headers=bearer(admin)
+    )
     patching = await client.patch(
         f"/api/tenants/{mine}/users/{their_user}", json={"disabled": True}, headers=bearer(admin)
     )
     assert (listing.status_code, creating.status_code, patching.status_code) == (404, 404, 404)
 
 
-async def test_an_unknown_tenant_reads_as_not_found(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_an_unknown_tenant_reads_as_not_found(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     response = await client.get(f"/api/tenants/{unique_id('missing')}/users", headers=bearer(owner))
     assert response.status_code == 404
 
 
-async def test_a_tenant_id_in_the_body_is_refused_not_assigned(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_a_tenant_id_in_the_body_is_refused_not_assigned(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     mine, theirs = await new_tenant(client, owner), await new_tenant(client, owner)
     admin = await _member(client, owner, mine, "admin")
     body = _user_body("viewer", tenant_id=theirs)
     response = await client.post(f"/api/tenants/{mine}/users", json=body, headers=bearer(admin))
-    their_users = (await client.get(f"/api/tenants/{theirs}/users", headers=bearer(owner))).json()["items"]
+    their_users = (await client.get(f"/api/tenants/{theirs}/users", headers=bearer(owner))).json()[
+        "items"
+    ]
     assert response.status_code in (400, 422)
     assert response.json()["error"] in ("bad_request", "validation_failed")
     assert body["email"] not in {u["email"] for u in their_users}
@@ -113,13 +146,17 @@ async def test_a_duplicate_email_is_a_conflict(client: AsyncTestClient[Any], own
     body = _user_body("viewer")
     first = await client.post(f"/api/tenants/{tenant}/users", json=body, headers=bearer(owner))
     again = await client.post(
-        f"/api/tenants/{tenant}/users", json={**body, "email": body["email"].upper()}, headers=bearer(owner)
+        f"/api/tenants/{tenant}/users",
+        json={**body, "email": body["email"].upper()},
+        headers=bearer(owner),
     )
     assert first.status_code == 201
     assert again.status_code == 409
 
 
-async def test_removing_a_user_refuses_their_token_at_once(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_removing_a_user_refuses_their_token_at_once(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     tenant = await new_tenant(client, owner)
     user_id, email = await new_user(client, owner, tenant, "operator")
     token = str((await login(client, email))["access_token"])
@@ -131,11 +168,15 @@ async def test_removing_a_user_refuses_their_token_at_once(client: AsyncTestClie
     assert again.status_code == 401
 
 
-async def test_an_admin_may_not_promote_anyone_to_owner(client: AsyncTestClient[Any], owner: str) -> None:
+async def test_an_admin_may_not_promote_anyone_to_owner(
+    client: AsyncTestClient[Any], owner: str
+) -> None:
     tenant = await new_tenant(client, owner)
     admin = await _member(client, owner, tenant, "admin")
     user_id, _ = await new_user(client, owner, tenant, "viewer")
-    promote = await client.patch(f"/api/tenants/{tenant}/users/{user_id}", json={"role": "owner"}, headers=bearer(admin))
+    promote = await client.patch(
+        f"/api/tenants/{tenant}/users/{user_id}", json={"role": "owner"}, headers=bearer(admin)
+    )
     operator = await client.patch(
         f"/api/tenants/{tenant}/users/{user_id}", json={"role": "operator"}, headers=bearer(admin)
     )
@@ -149,7 +190,11 @@ async def test_users_are_listed_in_pages(client: AsyncTestClient[Any], owner: st
     created = {(await new_user(client, owner, tenant, "viewer"))[0] for _ in range(3)}
     first = (await client.get(f"/api/tenants/{tenant}/users?limit=2", headers=bearer(owner))).json()
     cursor = first["next_cursor"]
-    second = (await client.get(f"/api/tenants/{tenant}/users?limit=2&cursor={cursor}", headers=bearer(owner))).json()
+    second = (
+        await client.get(
+            f"/api/tenants/{tenant}/users?limit=2&cursor={cursor}", headers=bearer(owner)
+        )
+    ).json()
     seen = [u["id"] for u in first["items"] + second["items"]]
     assert sorted(seen) == sorted(created)
     assert second["next_cursor"] is None
