@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 from litestar import Controller, get, patch, post
 from litestar.connection import ASGIConnection
@@ -11,7 +11,6 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
-from pydantic import BaseModel, ConfigDict, Field
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission as P
@@ -19,6 +18,13 @@ from switchboard_shared.errors import Unavailable
 
 from switchboard_onboarding import bulk
 from switchboard_onboarding.handlers import Onboarding
+from switchboard_onboarding.schemas import (
+    BulkDecisions,
+    BulkLocations,
+    Decision,
+    LocationCreate,
+    Override,
+)
 
 MAINTENANCE_RETRY_SECONDS = 30
 
@@ -35,37 +41,6 @@ async def writes_open(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
 def provide_onboarding(state: State) -> Onboarding:
     onboarding: NamedDependency[Onboarding] = state.onboarding
     return onboarding
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class LocationCreate(Body):
-    name: str = Field(min_length=1, max_length=200)
-    tenant_id: str | None = Field(default=None, min_length=1, max_length=100)
-
-
-class Override(Body):
-    reason: str = Field(min_length=1, max_length=2000)
-    fields: dict[str, Any]
-
-
-class Decision(Body):
-    decision: Literal["approve", "reject"]
-    comment: str | None = Field(default=None, max_length=2000)
-
-
-class BulkLocations(Body):
-    location_ids: list[str]
-
-
-class BulkDecision(Decision):
-    location_id: str
-
-
-class BulkDecisions(Body):
-    items: list[BulkDecision]
 
 
 DEPENDENCIES = {

@@ -7,7 +7,8 @@ from switchboard_shared.runtime import build_runtime, create_app
 
 from switchboard_onboarding.api import CONTROLLERS
 from switchboard_onboarding.events import Announcer
-from switchboard_onboarding.handlers import Onboarding, ProvisioningOutcomes
+from switchboard_onboarding.handlers import Onboarding
+from switchboard_onboarding.outcomes import ProvisioningOutcomes
 from switchboard_onboarding.settings import OnboardingSettings
 from switchboard_onboarding.store import PostgresStore
 from switchboard_onboarding.subscribers import subscribe

@@ -14,9 +14,7 @@ from typing import Any
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.db import ALL_TENANTS
-from switchboard_shared.envelope import Envelope
 from switchboard_shared.errors import ValidationFailed
-from switchboard_shared.events import ProvisioningEvent
 
 from switchboard_onboarding import domain, forms
 from switchboard_onboarding.domain import PROVISIONING_REQUESTED, Location, Status
@@ -123,6 +121,8 @@ class Onboarding:
         data = forms.validated(domain.merge(location.data, fields))
         changes = domain.field_changes(location.data, data)
         status = location.status if reason else domain.status_after_edit(location.status)
+        if not changes and status is location.status:
+            return {**describe(location), "changed": []}
         updated = replace(location, data=data, status=status)
         await session.save(updated)
         await session.record_changes(updated, changes, principal.user_id, reason)
@@ -203,36 +203,3 @@ class Onboarding:
             if principal.can(Permission.LOCATIONS_READ_ALL)
             else principal.tenant_scope()
         )
-
-
-class ProvisioningOutcomes:
-    """Moves a location along as provisioning reports back; each event counts once."""
-
-    def __init__(self, store: Store, announcer: Announcer) -> None:
-        self._store = store
-        self._announce = announcer
-
-    async def on_event(self, event: ProvisioningEvent, envelope: Envelope) -> None:
-        async with self._store.session(envelope.tenant_id or ALL_TENANTS) as session:
-            if not await session.first_time(envelope.id):
-                return
-            location = await session.get(event.location_id, for_update=True)
-            target = (
-                domain.status_after_provisioning(location.status, event.status)
-                if location
-                else None
-            )
-            if location is None or target is None:
-                log.info("provisioning %s for %s changes nothing", event.status, event.location_id)
-                return
-            updated = replace(location, status=target)
-            await session.save(updated)
-            await self._announce.status_changed(updated, target, location.status, None)
-            await self._announce.audit(
-                f"onboarding.provisioning_{event.status}",
-                updated,
-                None,
-                {"from": location.status, "to": target},
-                reason=event.reason,
-            )
-        log.info("location %s is %s", location.id, target, extra={"location_id": location.id})

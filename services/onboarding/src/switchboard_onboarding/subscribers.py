@@ -6,7 +6,7 @@ from switchboard_shared.events import ProvisioningEvent
 from switchboard_shared.runtime import Runtime
 from switchboard_shared.topics import PROVISIONING_EVENTS
 
-from switchboard_onboarding.handlers import ProvisioningOutcomes
+from switchboard_onboarding.outcomes import ProvisioningOutcomes
 
 CONSUMER_GROUP = "onboarding"
 

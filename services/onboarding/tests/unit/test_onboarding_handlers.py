@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from switchboard_onboarding.domain import FieldChange, Location, Status
 from switchboard_onboarding.events import Announcer
-from switchboard_onboarding.handlers import Onboarding, ProvisioningOutcomes
+from switchboard_onboarding.handlers import Onboarding
+from switchboard_onboarding.outcomes import ProvisioningOutcomes
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Role
 from switchboard_shared.envelope import Envelope
@@ -192,3 +193,16 @@ async def test_a_provisioning_event_delivered_twice_counts_once(
 
     assert store.rows["loc-1"].status is Status.PROVISIONING
     assert len(bus.of(AuditEvent)) == 1
+
+
+async def test_an_edit_that_changes_nothing_writes_and_publishes_nothing(
+    onboarding: Onboarding, store: FakeStore, bus: FakeBus
+) -> None:
+    store.rows["loc-1"] = Location(
+        "loc-1", "t1", "Main", Status.IN_PROGRESS, {"account_name": "Acme"}
+    )
+
+    result = await onboarding.edit(OWNER, "loc-1", {"account_name": "Acme"})
+
+    assert result["changed"] == []
+    assert (store.history_rows, bus.published) == ([], [])

@@ -1,0 +1,38 @@
+"""Request bodies of the onboarding API."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LocationCreate(Body):
+    name: str = Field(min_length=1, max_length=200)
+    tenant_id: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class Override(Body):
+    reason: str = Field(min_length=1, max_length=2000)
+    fields: dict[str, Any]
+
+
+class Decision(Body):
+    decision: Literal["approve", "reject"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class BulkLocations(Body):
+    location_ids: list[str]
+
+
+class BulkDecision(Decision):
+    location_id: str
+
+
+class BulkDecisions(Body):
+    items: list[BulkDecision]
