@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer
 from litestar.testing import AsyncTestClient
@@ -15,6 +16,7 @@ from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
 from switchboard_onboarding.app import build_app
 from switchboard_onboarding.settings import OnboardingSettings
+from switchboard_shared.db import role_dsn
 from switchboard_shared.events import ControlState, OperatingMode
 
 pytestmark = pytest.mark.integration
@@ -365,3 +367,24 @@ async def test_writes_answer_503_with_retry_after_during_maintenance(client: Cli
     assert (write.status_code, write.json()["error"]) == (503, "maintenance")
     assert int(write.headers["retry-after"]) > 0
     assert read.status_code == 200
+
+
+async def test_row_level_security_hides_other_tenants_rows_from_the_service_role(
+    client: Client, infrastructure: Stack
+) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    dsn = role_dsn(infrastructure.database_url, "sb_onboarding", None)
+
+    async def visible_to(scope: str) -> int:
+        async with await psycopg.AsyncConnection.connect(dsn) as conn, conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', %s, true)", (scope,))
+            cursor = await conn.execute(
+                "SELECT count(*) FROM onboarding.locations WHERE id = %s", (location_id,)
+            )
+            row = await cursor.fetchone()
+            return int(row[0]) if row else 0
+
+    assert await visible_to(tenant) == 1
+    assert await visible_to(unique_id("tenant")) == 0
+    assert await visible_to("*") == 1
