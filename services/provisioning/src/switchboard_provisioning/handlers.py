@@ -18,7 +18,7 @@ from switchboard_shared.events import AuditEvent, AuditResult, OnboardingEvent, 
 from switchboard_shared.topics import AUDIT_EVENTS, PROVISIONING_EVENTS
 
 from switchboard_provisioning.builder import build_payload, payload_document
-from switchboard_provisioning.payload import PAYLOAD_VERSION, PayloadError
+from switchboard_provisioning.payload import PAYLOAD_VERSION, PayloadError, ProvisioningPayload
 from switchboard_provisioning.store import Generation, Store
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class Provisioning:
             raise NotFound("no provisioning payload for this location")
         if generation.payload is None:
             raise Conflict(f"generation failed: {generation.reason}", code="generation_failed")
-        return generation.payload
+        return payload_document(ProvisioningPayload.model_validate(generation.payload))
 
     async def complete(
         self, principal: Principal, location_id: str, tenant_id: str | None

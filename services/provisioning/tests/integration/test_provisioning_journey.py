@@ -301,3 +301,19 @@ async def test_the_schema_endpoint_serves_the_generated_json_schema(
     assert {"locationId", "accountId", "devices", "callFlow", "workingHours"} <= set(
         schema["required"]
     )
+
+
+async def test_a_served_payload_keeps_the_seed_field_order(apps: tuple[Client, Client]) -> None:
+    onboarding, provisioning = apps
+    location_id = await approved(onboarding, unique_id("tenant"), FORM)
+
+    payload = await payload_of(provisioning, location_id)
+
+    assert list(payload)[:6] == [
+        "locationId",
+        "locationName",
+        "accountId",
+        "accountName",
+        "timestamp",
+        "version",
+    ]
