@@ -23,6 +23,7 @@ import yaml
 from switchboard_deploy.services import SERVICES
 
 KUBERNETES_VERSION = "1.30"
+KUBERNETES_VERSIONS = ("1.25", KUBERNETES_VERSION, kubernetes_validate.latest_version())
 HELM_SDKPY = "helm-sdkpy==0.1.32"
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "helm" / "switchboard"
@@ -128,8 +129,9 @@ def env_of(deployment: Manifest) -> dict[str, Manifest]:
 def test_every_rendered_manifest_is_a_valid_kubernetes_object(
     manifests: list[Manifest], variant: list[Manifest]
 ) -> None:
-    for doc in manifests + variant:
-        kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
+    for version in KUBERNETES_VERSIONS:
+        for doc in manifests + variant:
+            kubernetes_validate.validate(doc, version, strict=True)
 
 
 def test_strict_validation_rejects_a_misspelled_field(manifests: list[Manifest]) -> None:
@@ -146,6 +148,16 @@ def test_lint_refuses_a_chart_with_a_broken_template(tmp_path: Path) -> None:
     done = _render_process(chart, None)
     assert done.returncode != 0
     assert "templates/broken.yaml" in done.stderr
+
+
+def test_values_that_break_the_values_schema_are_refused(tmp_path: Path) -> None:
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    del values["services"]["audit"]["port"]
+    broken = tmp_path / "values.json"
+    broken.write_text(json.dumps(values))
+    done = _render_process(CHART, broken)
+    assert done.returncode != 0
+    assert "values.yaml" in done.stderr
 
 
 def test_each_service_has_one_deployment_and_one_service_on_its_port(
