@@ -4,6 +4,7 @@ SHELL := /bin/bash
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := only-system
+PACKAGES := switchboard_shared switchboard_deploy $(patsubst services/%,switchboard_%,$(subst -,_,$(wildcard services/*)))
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
 .PHONY: help install run test test-fast lint format bench helm-lint clean
@@ -27,7 +28,7 @@ test: install ## Run every test against a real PostgreSQL and broker
 lint: install ## ruff (lint and format check) and mypy
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy shared/src deploy/src $(wildcard services/*/src)
+	$(UV) run --no-sync mypy $(PACKAGES:%=-p %)
 
 format: install ## Format and fix what ruff can
 	$(UV) run --no-sync ruff format .

@@ -14,22 +14,37 @@ pytestmark = pytest.mark.e2e
 
 def make_tenant_admin(gateway_url: str, owner_token: str) -> tuple[str, str]:
     """A new tenant and a signed-in admin of it: (tenant id, admin token)."""
-    tenant = httpx.post(f"{gateway_url}/api/tenants", json={"name": unique_id("clinic")},
-                        headers=bearer(owner_token))
+    tenant = httpx.post(
+        f"{gateway_url}/api/tenants",
+        json={"name": unique_id("clinic")},
+        headers=bearer(owner_token),
+    )
     assert tenant.status_code == 201, tenant.text
     tenant_id = tenant.json()["id"]
     email, password = f"{unique_id('admin')}@example.test", "correct horse battery staple"
-    user = httpx.post(f"{gateway_url}/api/tenants/{tenant_id}/users",
-                      json={"email": email, "password": password, "role": "admin"},
-                      headers=bearer(owner_token))
+    user = httpx.post(
+        f"{gateway_url}/api/tenants/{tenant_id}/users",
+        json={"email": email, "password": password, "role": "admin"},
+        headers=bearer(owner_token),
+    )
     assert user.status_code == 201, user.text
     return tenant_id, login(gateway_url, email, password)
 
 
 def standard_call(call_id: str, **overrides: Any) -> dict[str, Any]:
-    data = {"call_id": call_id, "agent_name": "Ava", "disposition": "booked",
-            "duration_sec": 95, "phone_number": "+15550101234", "direction": "inbound"}
-    return {"type": "call.ended", "timestamp": "2026-01-07T12:00:00Z", "data": {**data, **overrides}}
+    data = {
+        "call_id": call_id,
+        "agent_name": "Ava",
+        "disposition": "booked",
+        "duration_sec": 95,
+        "phone_number": "+15550101234",
+        "direction": "inbound",
+    }
+    return {
+        "type": "call.ended",
+        "timestamp": "2026-01-07T12:00:00Z",
+        "data": {**data, **overrides},
+    }
 
 
 def eventually(check: Callable[[], Any], timeout: float = 15.0) -> Any:
@@ -54,8 +69,11 @@ def tenant_b(gateway_url: str, owner_token: str) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def webhook_url(gateway_url: str, tenant_a: tuple[str, str]) -> str:
     tenant_id, admin_token = tenant_a
-    created = httpx.post(f"{gateway_url}/api/tenants/{tenant_id}/webhook-tokens",
-                         json={"provider": "standard"}, headers=bearer(admin_token))
+    created = httpx.post(
+        f"{gateway_url}/api/tenants/{tenant_id}/webhook-tokens",
+        json={"provider": "standard"},
+        headers=bearer(admin_token),
+    )
     assert created.status_code == 201, created.text
     return str(created.json()["webhook_url"])
 
@@ -64,12 +82,16 @@ def test_a_webhook_becomes_a_call_that_only_its_tenant_sees(
     gateway_url: str, webhook_url: str, tenant_a: tuple[str, str], tenant_b: tuple[str, str]
 ) -> None:
     call_id = unique_id("call")
-    accepted = httpx.post(webhook_url, json=standard_call(call_id), headers={"webhook-id": unique_id("msg")})
+    accepted = httpx.post(
+        webhook_url, json=standard_call(call_id), headers={"webhook-id": unique_id("msg")}
+    )
     assert accepted.status_code == 202, accepted.text
     assert accepted.json()["duplicate"] is False
 
     def find(token: str) -> list[dict[str, Any]]:
-        listing = httpx.get(f"{gateway_url}/api/calls", params={"call_id": call_id}, headers=bearer(token))
+        listing = httpx.get(
+            f"{gateway_url}/api/calls", params={"call_id": call_id}, headers=bearer(token)
+        )
         assert listing.status_code == 200, listing.text
         return list(listing.json()["items"])
 
@@ -102,8 +124,11 @@ def test_the_same_delivery_twice_is_acknowledged_as_a_duplicate(webhook_url: str
 def test_bad_webhook_bodies_get_a_clear_json_error_never_a_500(
     webhook_url: str, content: bytes, status: int, error: str | None
 ) -> None:
-    response = httpx.post(webhook_url, content=content,
-                          headers={"content-type": "application/json", "webhook-id": unique_id("msg")})
+    response = httpx.post(
+        webhook_url,
+        content=content,
+        headers={"content-type": "application/json", "webhook-id": unique_id("msg")},
+    )
     assert response.status_code in (status, 422 if status == 400 else status), response.text
     body = response.json()
     assert {"error", "detail"} <= body.keys()
@@ -112,14 +137,20 @@ def test_bad_webhook_bodies_get_a_clear_json_error_never_a_500(
 
 
 def test_a_webhook_with_an_unknown_token_is_refused(gateway_url: str) -> None:
-    response = httpx.post(f"{gateway_url}/api/webhooks/standard", params={"token": "not-a-token"},
-                          json=standard_call(unique_id("call")))
+    response = httpx.post(
+        f"{gateway_url}/api/webhooks/standard",
+        params={"token": "not-a-token"},
+        json=standard_call(unique_id("call")),
+    )
     assert response.status_code == 401
     assert response.json()["error"]
 
 
 def test_signing_in_with_a_malformed_body_is_a_400_not_a_500(gateway_url: str) -> None:
-    response = httpx.post(f"{gateway_url}/api/auth/login", content=b"{oops",
-                          headers={"content-type": "application/json"})
+    response = httpx.post(
+        f"{gateway_url}/api/auth/login",
+        content=b"{oops",
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "bad_request"

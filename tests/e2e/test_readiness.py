@@ -55,7 +55,9 @@ def wait_for_all(stack: Stack, status: int, timeout: float) -> dict[str, int]:
         time.sleep(0.5)
 
 
-def test_every_service_reports_ready_with_broker_and_database_checked(own_broker_platform: Stack) -> None:
+def test_every_service_reports_ready_with_broker_and_database_checked(
+    own_broker_platform: Stack,
+) -> None:
     for spec in SERVICES:
         body = httpx.get(f"{own_broker_platform.url(spec.name)}/ready").json()
         assert body["checks"] == {"database": "ok", "broker": "ok"}, spec.name

@@ -24,8 +24,9 @@ def test_the_readme_session_posts_a_webhook_and_lists_the_call(
 ) -> None:
     seed_demo(gateway_url, platform_owner.email, platform_owner.password)
     script = readme_session().replace("API=http://127.0.0.1:8000", f"API={gateway_url}")
-    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert '"duplicate": false' in result.stdout.replace('"duplicate":false', '"duplicate": false')
     assert '"call_id": "readme-call-1"' in result.stdout

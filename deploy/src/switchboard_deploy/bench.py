@@ -39,7 +39,9 @@ class StageResult:
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else 0.0
+        return (
+            ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else 0.0
+        )
 
 
 async def _drive(
@@ -63,7 +65,12 @@ def _call(call_id: str) -> dict[str, Any]:
     return {
         "type": "call.ended",
         "timestamp": "2026-01-07T12:00:00Z",
-        "data": {"call_id": call_id, "agent_name": "Ava", "disposition": "booked", "duration_sec": 60},
+        "data": {
+            "call_id": call_id,
+            "agent_name": "Ava",
+            "disposition": "booked",
+            "duration_sec": 60,
+        },
     }
 
 
@@ -84,17 +91,38 @@ async def _prepare(stack: Stack, owner: tuple[str, str]) -> Session:
     async with httpx.AsyncClient(base_url=gateway, timeout=30) as api:
         login = await api.post("/api/auth/login", json={"email": owner[0], "password": owner[1]})
         api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-        tenant = (await api.post("/api/tenants", json={"name": f"bench-{secrets.token_hex(3)}"})).json()
+        tenant = (
+            await api.post("/api/tenants", json={"name": f"bench-{secrets.token_hex(3)}"})
+        ).json()
         email, password = f"bench-{secrets.token_hex(3)}@example.test", secrets.token_urlsafe(12)
-        await api.post(f"/api/tenants/{tenant['id']}/users", json={"email": email, "password": password, "role": "admin"})
-        admin = (await api.post("/api/auth/login", json={"email": email, "password": password})).json()
+        await api.post(
+            f"/api/tenants/{tenant['id']}/users",
+            json={"email": email, "password": password, "role": "admin"},
+        )
+        admin = (
+            await api.post("/api/auth/login", json={"email": email, "password": password})
+        ).json()
         api.headers["Authorization"] = f"Bearer {admin['access_token']}"
-        hook = (await api.post(f"/api/tenants/{tenant['id']}/webhook-tokens", json={"provider": "standard"})).json()
-    return Session(gateway, stack.url("webhook-ingest"), stack.url("call-store"), admin["access_token"],
-                   tenant["id"], hook["token"], email, password)
+        hook = (
+            await api.post(
+                f"/api/tenants/{tenant['id']}/webhook-tokens", json={"provider": "standard"}
+            )
+        ).json()
+    return Session(
+        gateway,
+        stack.url("webhook-ingest"),
+        stack.url("call-store"),
+        admin["access_token"],
+        tenant["id"],
+        hook["token"],
+        email,
+        password,
+    )
 
 
-async def _webhooks(session: Session, base: str, total: int, concurrency: int, label: str) -> StageResult:
+async def _webhooks(
+    session: Session, base: str, total: int, concurrency: int, label: str
+) -> StageResult:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         run = secrets.token_hex(4)
@@ -107,7 +135,9 @@ async def _webhooks(session: Session, base: str, total: int, concurrency: int, l
                 headers={"webhook-id": f"msg-{run}-{i}"},
             )
             if response.status_code != 202:
-                raise RuntimeError(f"webhook answered {response.status_code}: {response.text[:200]}")
+                raise RuntimeError(
+                    f"webhook answered {response.status_code}: {response.text[:200]}"
+                )
 
         return await _drive(label, total, concurrency, post)
 
@@ -121,11 +151,17 @@ async def _end_to_end(session: Session, total: int, rate: float) -> StageResult:
 
         async def one(i: int) -> None:
             call_id = f"e2e-{run}-{i}"
-            await client.post("/api/webhooks/standard", params={"token": session.webhook_token},
-                              json=_call(call_id), headers={"webhook-id": f"e2e-{run}-{i}"})
+            await client.post(
+                "/api/webhooks/standard",
+                params={"token": session.webhook_token},
+                json=_call(call_id),
+                headers={"webhook-id": f"e2e-{run}-{i}"},
+            )
             acknowledged = time.perf_counter()
             while True:
-                found = await client.get(f"{session.call_store}/api/calls", params={"call_id": call_id}, headers=headers)
+                found = await client.get(
+                    f"{session.call_store}/api/calls", params={"call_id": call_id}, headers=headers
+                )
                 if found.status_code == 200 and found.json()["items"]:
                     latencies.append(time.perf_counter() - acknowledged)
                     return
@@ -142,8 +178,11 @@ async def _end_to_end(session: Session, total: int, rate: float) -> StageResult:
 
 async def _sign_ins(session: Session, total: int, concurrency: int) -> StageResult:
     async with httpx.AsyncClient(base_url=session.gateway, timeout=30) as client:
+
         async def login(_: int) -> None:
-            response = await client.post("/api/auth/login", json={"email": session.email, "password": session.password})
+            response = await client.post(
+                "/api/auth/login", json={"email": session.email, "password": session.password}
+            )
             if response.status_code != 200:
                 raise RuntimeError(f"login answered {response.status_code}")
 
@@ -169,7 +208,7 @@ def _memory(stack: Stack) -> dict[str, float]:
 
 
 def _print_stage(results: list[StageResult]) -> None:
-    median = lambda values: statistics.median(values)  # noqa: E731
+    median = statistics.median
     name = results[0].name
     print(
         f"  {name:<34} {median([r.per_second for r in results]):>9.0f}/s"
@@ -186,7 +225,9 @@ async def _bench(stack: Stack, owner: tuple[str, str], runs: int, webhooks: int)
     for _ in range(runs):
         for result in (
             await _webhooks(session, session.ingest, webhooks, 64, "webhooks -> ingest (direct)"),
-            await _webhooks(session, session.gateway, webhooks, 64, "webhooks -> gateway -> ingest"),
+            await _webhooks(
+                session, session.gateway, webhooks, 64, "webhooks -> gateway -> ingest"
+            ),
             await _end_to_end(session, 200, rate=200.0),
             await _sign_ins(session, 50, 4),
             await _reads(session.call_store, session, 300, "GET /api/calls direct"),
@@ -198,7 +239,9 @@ async def _bench(stack: Stack, owner: tuple[str, str], runs: int, webhooks: int)
     direct = statistics.median(r.percentile(50) for r in stages["GET /api/calls direct"])
     forwarded = statistics.median(r.percentile(50) for r in stages["GET /api/calls via gateway"])
     print(f"  gateway forwarding + verification, median added: {forwarded - direct:.2f} ms")
-    print("  resident memory (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in _memory(stack).items()))
+    print(
+        "  resident memory (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in _memory(stack).items())
+    )
 
 
 def main() -> None:
@@ -210,12 +253,21 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="switchboard-bench-"))
     stack = Stack.on_free_ports(
         data_dir,
-        extra_env={"BOOTSTRAP_OWNER_EMAIL": owner[0], "BOOTSTRAP_OWNER_PASSWORD": owner[1], "LOG_LEVEL": "WARNING",
-                   "WEBHOOK_RATE_LIMIT_PER_SECOND": "1000000"},
+        extra_env={
+            "BOOTSTRAP_OWNER_EMAIL": owner[0],
+            "BOOTSTRAP_OWNER_PASSWORD": owner[1],
+            "LOG_LEVEL": "WARNING",
+            "WEBHOOK_RATE_LIMIT_PER_SECOND": "1000000",
+        },
     )
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
-    print(f"command: make bench (runs={args.runs}, webhooks per run={args.webhooks}); medians of the runs")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
+    )
+    print(
+        f"command: make bench (runs={args.runs}, webhooks per run={args.webhooks}); "
+        "medians of the runs"
+    )
     try:
         stack.start_infrastructure()
         stack.start_services()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import httpx
@@ -14,6 +15,20 @@ DEMO_USERS = {
     "admin": ("admin@demo.switchboard.local", "demo-admin-password"),
     "viewer": ("viewer@demo.switchboard.local", "demo-viewer-password"),
 }
+
+SAMPLE_CALL = json.dumps(
+    {
+        "type": "call.ended",
+        "timestamp": "2026-01-07T12:00:00Z",
+        "data": {
+            "call_id": "demo-call-1",
+            "agent_name": "Ava",
+            "disposition": "booked",
+            "duration_sec": 95,
+            "phone_number": "+15550101234",
+        },
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,9 @@ def _demo_tenant(api: httpx.Client) -> str:
     return str(created.json()["id"])
 
 
-def print_welcome(stack: Stack, demo: Demo, owner_email: str, owner_password: str, seconds: float) -> None:
+def print_welcome(
+    stack: Stack, demo: Demo, owner_email: str, owner_password: str, seconds: float
+) -> None:
     admin_email, admin_password = DEMO_USERS["admin"]
     gateway = stack.url("gateway")
     lines = [
@@ -69,12 +86,12 @@ def print_welcome(stack: Stack, demo: Demo, owner_email: str, owner_password: st
         "Try it (copy and paste):",
         "",
         f"  TOKEN=$(curl -s {gateway}/api/auth/login -H 'content-type: application/json' \\",
-        f"    -d '{{\"email\": \"{admin_email}\", \"password\": \"{admin_password}\"}}' | jq -r .access_token)",
-        f"  curl -s -X POST '{demo.webhook_url}' -H 'content-type: application/json' \\",
-        "    -H \"webhook-id: msg_$(date +%s%N)\" \\",
-        "    -d '{\"type\": \"call.ended\", \"timestamp\": \"2026-01-07T12:00:00Z\", \"data\": {\"call_id\": \"demo-call-1\","
-        " \"agent_name\": \"Ava\", \"disposition\": \"booked\", \"duration_sec\": 95, \"phone_number\": \"+15550101234\"}}'",
-        f"  curl -s {gateway}/api/calls -H \"Authorization: Bearer $TOKEN\" | jq",
+        f'    -d \'{{"email": "{admin_email}", "password": "{admin_password}"}}\' \\',
+        "    | jq -r .access_token)",
+        f"  curl -s -X POST '{demo.webhook_url}' \\",
+        "    -H 'content-type: application/json' -H \"webhook-id: msg_$(date +%s%N)\" \\",
+        f"    -d '{SAMPLE_CALL}'",
+        f'  curl -s {gateway}/api/calls -H "Authorization: Bearer $TOKEN" | jq',
         "",
         "Ctrl-C stops everything.",
     ]

@@ -40,16 +40,24 @@ class EmbeddedPostgres:
         self._process = subprocess.Popen(  # noqa: S603
             [
                 str(POSTGRES_BIN_PATH / "postgres"),
-                "-D", str(self.data_dir),
-                "-h", "127.0.0.1",
-                "-p", str(self.port),
-                "-k", str(self.data_dir),
-                "-c", "max_connections=300",
-                "-c", "fsync=on",
+                "-D",
+                str(self.data_dir),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.data_dir),
+                "-c",
+                "max_connections=300",
+                "-c",
+                "fsync=on",
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
-            **self._as_server_user(),
+            user=self._user,
+            group=self._user,
+            extra_groups=[] if self._user else None,
             start_new_session=True,
         )
         self._wait_ready(timeout)
@@ -81,23 +89,22 @@ class EmbeddedPostgres:
         shutil.chown(self.data_dir, self._user, self._user)
         self.data_dir.chmod(0o700)
 
-    def _as_server_user(self) -> dict[str, object]:
-        if self._user is None:
-            return {}
-        return {"user": self._user, "group": self._user, "extra_groups": []}
-
     def _initdb(self) -> None:
         subprocess.run(  # noqa: S603
             [
                 str(POSTGRES_BIN_PATH / "initdb"),
-                "-D", str(self.data_dir),
-                "-U", "postgres",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
                 "--auth=trust",
                 "--encoding=UTF8",
                 "--no-instructions",
             ],
             check=True,
-            **self._as_server_user(),
+            user=self._user,
+            group=self._user,
+            extra_groups=[] if self._user else None,
             stdout=subprocess.DEVNULL,
         )
 
@@ -130,5 +137,7 @@ class EmbeddedPostgres:
     def _ensure_database(self) -> None:
         url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
         with psycopg.connect(url, autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone():
+            if not conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
+            ).fetchone():
                 conn.execute(f'CREATE DATABASE "{DATABASE}"')

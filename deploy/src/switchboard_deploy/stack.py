@@ -23,7 +23,9 @@ class Stack:
     data_dir: Path
     pg_port: int = 54329
     broker_port: int = 19092
-    service_ports: dict[str, int] = field(default_factory=lambda: {s.name: s.port for s in SERVICES})
+    service_ports: dict[str, int] = field(
+        default_factory=lambda: {s.name: s.port for s in SERVICES}
+    )
     extra_env: dict[str, str] = field(default_factory=dict)
     postgres: EmbeddedPostgres | None = None
     broker: EmbeddedBroker | None = None

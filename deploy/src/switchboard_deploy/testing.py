@@ -74,7 +74,9 @@ def gateway_url(platform: Stack) -> str:
 
 
 def login(gateway_url: str, email: str, password: str) -> str:
-    response = httpx.post(f"{gateway_url}/api/auth/login", json={"email": email, "password": password})
+    response = httpx.post(
+        f"{gateway_url}/api/auth/login", json={"email": email, "password": password}
+    )
     response.raise_for_status()
     return str(response.json()["access_token"])
 
@@ -88,7 +90,7 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-TEST_JWT_SECRET = "switchboard-test-session-hs256-secret-0123456789"  # noqa: S105 (test-only)
+TEST_JWT_SECRET = "switchboard-test-session-hs256-secret-0123456789"
 
 
 def mint_token(

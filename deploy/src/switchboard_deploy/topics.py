@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+
 from switchboard_shared.topics import ALL_TOPICS
 
 
@@ -21,10 +23,8 @@ async def create_topics(bootstrap_servers: str, replication_factor: int = 1) -> 
             if name not in existing
         ]
         for new_topic in wanted:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics([new_topic])
-            except TopicAlreadyExistsError:
-                pass
         await asyncio.sleep(0)
         return [t.name for t in wanted]
     finally:

@@ -1,8 +1,9 @@
-"""The Kafka bus: broker factory, enveloped publishing, and consumers that retry then dead-letter."""
+"""The Kafka bus: broker factory, enveloped publishing, consumers that retry then dead-letter."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -84,8 +85,9 @@ class EventBus:
             tenant_id=tenant_id,
             actor=actor,
             correlation_id=correlation_id,
-            **({"id": envelope_id} if envelope_id else {}),
         )
+        if envelope_id:
+            envelope = dataclasses.replace(envelope, id=envelope_id)
         await self.publish_raw(topic, event.model_dump_json().encode(), key, envelope.to_headers())
         return envelope
 

@@ -16,7 +16,9 @@ class AppError(Exception):
     status_code = 400
     code = "bad_request"
 
-    def __init__(self, detail: str, *, code: str | None = None, retry_after: int | None = None) -> None:
+    def __init__(
+        self, detail: str, *, code: str | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.code = code or self.code
@@ -68,7 +70,9 @@ def error_response(status: int, code: str, detail: str, **extra: Any) -> Respons
 
 
 def _app_error(_: Request[Any, Any, Any], error: AppError) -> Response[dict[str, Any]]:
-    return error_response(error.status_code, error.code, error.detail, retry_after=error.retry_after)
+    return error_response(
+        error.status_code, error.code, error.detail, retry_after=error.retry_after
+    )
 
 
 def _validation_error(

@@ -6,6 +6,7 @@ A migration file is `NNN_name.sql`; it runs with `search_path` set to the servic
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -31,7 +32,10 @@ class Migration:
 def load_migrations(package: str) -> list[Migration]:
     folder: Traversable = files(package).joinpath("migrations")
     found = [f for f in folder.iterdir() if f.name.endswith(".sql")]
-    return [Migration(f.name.removesuffix(".sql"), f.read_text()) for f in sorted(found, key=lambda f: f.name)]
+    return [
+        Migration(f.name.removesuffix(".sql"), f.read_text())
+        for f in sorted(found, key=lambda f: f.name)
+    ]
 
 
 def _lock_id(schema: str) -> int:
@@ -52,7 +56,9 @@ async def apply_migrations(
         await conn.execute("SELECT pg_advisory_lock(%s)", (_lock_id(schema),))
         try:
             await _ensure_role(conn, role, role_password)
-            await conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+            await conn.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
+            )
             await conn.execute(
                 sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
                     sql.Identifier(schema), sql.Identifier(role)
@@ -69,7 +75,9 @@ async def apply_migrations(
             for migration in migrations:
                 if migration.version in done:
                     if done[migration.version] != migration.checksum:
-                        log.warning("migration %s.%s changed after it ran", schema, migration.version)
+                        log.warning(
+                            "migration %s.%s changed after it ran", schema, migration.version
+                        )
                     continue
                 await _apply_one(conn, schema, role, migration)
                 applied.append(migration.version)
@@ -78,16 +86,19 @@ async def apply_migrations(
     return applied
 
 
-async def _ensure_role(conn: psycopg.AsyncConnection[object], role: str, password: str | None) -> None:
-    exists = await (await conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))).fetchone()
-    options = sql.SQL("LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB")
+async def _ensure_role(
+    conn: psycopg.AsyncConnection[object], role: str, password: str | None
+) -> None:
+    exists = await (
+        await conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+    ).fetchone()
+    options: sql.Composable = sql.SQL("LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB")
     if password:
         options = sql.SQL("{} PASSWORD {}").format(options, sql.Literal(password))
     verb = "ALTER" if exists else "CREATE"
-    try:
+    # Another replica may create it between our check and our create.
+    with contextlib.suppress(psycopg.errors.DuplicateObject):
         await conn.execute(sql.SQL(verb + " ROLE {} {}").format(sql.Identifier(role), options))
-    except psycopg.errors.DuplicateObject:
-        pass  # another replica created it between our check and our create
 
 
 async def _applied_versions(conn: psycopg.AsyncConnection[object], schema: str) -> dict[str, str]:

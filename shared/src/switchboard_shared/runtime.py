@@ -80,7 +80,9 @@ def build_runtime(settings: ServiceSettings, package: str) -> Runtime:
     )
     bus = EventBus(broker, source=f"switchboard/{settings.service_name}")
     consumer = Consumer(broker, bus, max_attempts=settings.kafka_consumer_max_attempts)
-    password = settings.db_service_password.get_secret_value() if settings.db_service_password else None
+    password = (
+        settings.db_service_password.get_secret_value() if settings.db_service_password else None
+    )
     pool = create_pool(
         role_dsn(settings.database_url, settings.db_role, password),
         min_size=settings.db_pool_min,
@@ -92,7 +94,9 @@ def build_runtime(settings: ServiceSettings, package: str) -> Runtime:
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         keys=JwksKeySource(settings.jwks_url),
-        shared_secret=settings.jwt_secret.get_secret_value().encode() if settings.jwt_secret else None,
+        shared_secret=settings.jwt_secret.get_secret_value().encode()
+        if settings.jwt_secret
+        else None,
         revocations=revocations,
     )
     runtime = Runtime(
@@ -113,7 +117,9 @@ def build_runtime(settings: ServiceSettings, package: str) -> Runtime:
 
 async def _connect(runtime: Runtime, on_connected: Sequence[Hook]) -> None:
     settings = runtime.settings
-    password = settings.db_service_password.get_secret_value() if settings.db_service_password else None
+    password = (
+        settings.db_service_password.get_secret_value() if settings.db_service_password else None
+    )
     await _retrying(
         "migrations",
         lambda: apply_migrations(
@@ -188,9 +194,15 @@ def create_app(
         route_handlers=[HealthController, *route_handlers],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[PrometheusConfig(app_name=settings.service_name, group_path=True, exclude=["/metrics"]).middleware],
+        middleware=[
+            PrometheusConfig(
+                app_name=settings.service_name, group_path=True, exclude=["/metrics"]
+            ).middleware
+        ],
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(title=title or f"switchboard {settings.service_name}", version="1.0.0"),
+        openapi_config=OpenAPIConfig(
+            title=title or f"switchboard {settings.service_name}", version="1.0.0"
+        ),
         state=_state(runtime, state),
         debug=False,
     )
@@ -205,7 +217,10 @@ def _state(runtime: Runtime, extra: dict[str, Any] | None) -> Any:
             "service_name": runtime.settings.service_name,
             "verifier": runtime.verifier,
             "maintenance": runtime.maintenance,
-            "readiness_checks": {"database": runtime.database_ready, "broker": runtime.broker_ready},
+            "readiness_checks": {
+                "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
+            },
             **(extra or {}),
         }
     )
@@ -223,4 +238,3 @@ def run(app: Litestar, settings: ServiceSettings) -> None:
         access_log=False,
         timeout_graceful_shutdown=10,
     )
-

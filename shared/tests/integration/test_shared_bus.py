@@ -28,7 +28,9 @@ async def make_topic(stack: Stack) -> Topic:
 
 
 async def read_all(stack: Stack, topic: str, count: int, timeout: float = 15.0) -> list[Any]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=stack.bootstrap_servers, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=stack.bootstrap_servers, auto_offset_reset="earliest"
+    )
     await consumer.start()
     records: list[Any] = []
     try:
@@ -47,12 +49,19 @@ async def test_published_events_carry_the_cloudevents_envelope_and_trace_context
 ) -> None:
     configure_tracing("test", otlp_endpoint=None)
     topic = await make_topic(infrastructure)
-    broker = create_broker(infrastructure.bootstrap_servers, client_id="t", enable_idempotence=False)
+    broker = create_broker(
+        infrastructure.bootstrap_servers, client_id="t", enable_idempotence=False
+    )
     await broker.start()
     try:
         bus = EventBus(broker, source="switchboard/test")
-        sent = await bus.publish(topic, AuditEvent(action="x", actor_id="u"), key=event_key("t1", "e1"),
-                                 tenant_id="t1", actor="u")
+        sent = await bus.publish(
+            topic,
+            AuditEvent(action="x", actor_id="u"),
+            key=event_key("t1", "e1"),
+            tenant_id="t1",
+            actor="u",
+        )
     finally:
         await broker.stop()
     [record] = await read_all(infrastructure, topic.name, 1)
@@ -68,7 +77,9 @@ async def test_a_handler_that_keeps_failing_sends_the_message_to_the_dead_letter
     infrastructure: Stack,
 ) -> None:
     topic = await make_topic(infrastructure)
-    broker = create_broker(infrastructure.bootstrap_servers, client_id="t", enable_idempotence=False)
+    broker = create_broker(
+        infrastructure.bootstrap_servers, client_id="t", enable_idempotence=False
+    )
     bus = EventBus(broker, source="switchboard/test")
     seen: list[str] = []
 
@@ -77,7 +88,9 @@ async def test_a_handler_that_keeps_failing_sends_the_message_to_the_dead_letter
         if event.action == "poison":
             raise ValueError("cannot handle this one")
 
-    Consumer(broker, bus, max_attempts=3).subscribe(topic, AuditEvent, handler, group_id=unique_id("g"))
+    Consumer(broker, bus, max_attempts=3).subscribe(
+        topic, AuditEvent, handler, group_id=unique_id("g")
+    )
     await broker.start()
     try:
         await bus.publish(topic, AuditEvent(action="poison", actor_id="u"), key=b"k")

@@ -29,11 +29,17 @@ NOTES = Migration(
 
 async def migrate(stack: Stack, schema: str) -> list[str]:
     return await apply_migrations(
-        stack.database_url, schema=schema, role=f"sb_{schema}", role_password=None, migrations=[NOTES]
+        stack.database_url,
+        schema=schema,
+        role=f"sb_{schema}",
+        role_password=None,
+        migrations=[NOTES],
     )
 
 
-async def test_replicas_migrating_at_once_apply_each_migration_exactly_once(infrastructure: Stack) -> None:
+async def test_replicas_migrating_at_once_apply_each_migration_exactly_once(
+    infrastructure: Stack,
+) -> None:
     schema = unique_id("m").replace("-", "_")
     results = await asyncio.gather(*(migrate(infrastructure, schema) for _ in range(4)))
     assert sorted(len(r) for r in results) == [0, 0, 0, 1]
@@ -43,23 +49,37 @@ async def test_replicas_migrating_at_once_apply_each_migration_exactly_once(infr
 async def test_the_service_role_sees_and_writes_only_its_tenant_rows(infrastructure: Stack) -> None:
     schema = unique_id("m").replace("-", "_")
     await migrate(infrastructure, schema)
-    pool = create_pool(role_dsn(infrastructure.database_url, f"sb_{schema}", None), min_size=1, max_size=2, name="t")
+    pool = create_pool(
+        role_dsn(infrastructure.database_url, f"sb_{schema}", None),
+        min_size=1,
+        max_size=2,
+        name="t",
+    )
     await pool.open()
     try:
         for tenant in ("a", "b"):
             async with tenant_transaction(pool, tenant) as conn:
-                await conn.execute(f"INSERT INTO {schema}.notes (tenant_id, body) VALUES (%s, 'x')", (tenant,))
+                await conn.execute(
+                    f"INSERT INTO {schema}.notes (tenant_id, body) VALUES (%s, 'x')", (tenant,)
+                )
         async with tenant_transaction(pool, "a") as conn:
             rows = await (await conn.execute(f"SELECT tenant_id FROM {schema}.notes")).fetchall()
             assert [r["tenant_id"] for r in rows] == ["a"]
-            updated = await conn.execute(f"UPDATE {schema}.notes SET body = 'y' WHERE tenant_id = 'b'")
+            updated = await conn.execute(
+                f"UPDATE {schema}.notes SET body = 'y' WHERE tenant_id = 'b'"
+            )
             assert updated.rowcount == 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             async with tenant_transaction(pool, "a") as conn:
-                await conn.execute(f"INSERT INTO {schema}.notes (tenant_id, body) VALUES ('b', 'z')")
+                await conn.execute(
+                    f"INSERT INTO {schema}.notes (tenant_id, body) VALUES ('b', 'z')"
+                )
         async with tenant_transaction(pool, "*") as conn:
-            rows = await (await conn.execute(f"SELECT count(*) AS n FROM {schema}.notes")).fetchone()
-            assert rows is not None and rows["n"] == 2
+            rows = await (
+                await conn.execute(f"SELECT count(*) AS n FROM {schema}.notes")
+            ).fetchone()
+            assert rows is not None
+            assert rows["n"] == 2
     finally:
         await pool.close()
 
@@ -68,7 +88,9 @@ async def test_the_service_role_cannot_bypass_row_level_security(infrastructure:
     schema = unique_id("m").replace("-", "_")
     await migrate(infrastructure, schema)
     async with await psycopg.AsyncConnection.connect(infrastructure.database_url) as conn:
-        row = await (await conn.execute(
-            "SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = %s", (f"sb_{schema}",)
-        )).fetchone()
+        row = await (
+            await conn.execute(
+                "SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = %s", (f"sb_{schema}",)
+            )
+        ).fetchone()
     assert row == (False, False)

@@ -2,8 +2,13 @@ from switchboard_shared.envelope import Envelope, event_key
 
 
 def test_envelope_survives_a_round_trip_through_kafka_headers() -> None:
-    envelope = Envelope(type="switchboard.call.v1", source="switchboard/test", tenant_id="t1",
-                        actor="u1", correlation_id="c1")
+    envelope = Envelope(
+        type="switchboard.call.v1",
+        source="switchboard/test",
+        tenant_id="t1",
+        actor="u1",
+        correlation_id="c1",
+    )
     headers = {k: v.encode() for k, v in envelope.to_headers().items()}
     assert Envelope.from_headers(headers) == envelope
 

@@ -1,5 +1,7 @@
 """The permission matrix, cell by cell, against seed 000's role table and seed 001's matrix."""
 
+import itertools
+
 import pytest
 
 from switchboard_shared.auth.roles import PERMISSION_MATRIX, Permission, Role, can, can_grant
@@ -55,7 +57,7 @@ def test_seed_000_viewers_only_read() -> None:
 
 def test_each_tenant_role_holds_everything_the_role_below_it_holds() -> None:
     ladder = [Role.VIEWER, Role.OPERATOR, Role.ADMIN, Role.OWNER]
-    for lower, higher in zip(ladder, ladder[1:], strict=False):
+    for lower, higher in itertools.pairwise(ladder):
         assert PERMISSION_MATRIX[lower] < PERMISSION_MATRIX[higher]
 
 

@@ -27,18 +27,37 @@ class FakeKeys:
 
 def claims(**overrides: Any) -> dict[str, Any]:
     now = int(time.time())
-    base = {"sub": "u1", "email": "a@b.c", "role": "admin", "tenant_id": "t1", "sid": "s1",
-            "iat": now, "exp": now + 60, "iss": "switchboard", "aud": "switchboard", "jti": "j1"}
+    base = {
+        "sub": "u1",
+        "email": "a@b.c",
+        "role": "admin",
+        "tenant_id": "t1",
+        "sid": "s1",
+        "iat": now,
+        "exp": now + 60,
+        "iss": "switchboard",
+        "aud": "switchboard",
+        "jti": "j1",
+    }
     return {**base, **overrides}
 
 
 def signed(payload: dict[str, Any] | None = None, kid: str = "k1", typ: str = "at+jwt") -> str:
-    return jwt.encode(payload or claims(), PRIVATE, algorithm="EdDSA", headers={"kid": kid, "typ": typ})
+    return jwt.encode(
+        payload or claims(), PRIVATE, algorithm="EdDSA", headers={"kid": kid, "typ": typ}
+    )
 
 
-def verifier(revocations: RevocationList | None = None, secret: bytes | None = None) -> TokenVerifier:
-    return TokenVerifier(issuer="switchboard", audience="switchboard", keys=FakeKeys(),
-                         shared_secret=secret, revocations=revocations or RevocationList())
+def verifier(
+    revocations: RevocationList | None = None, secret: bytes | None = None
+) -> TokenVerifier:
+    return TokenVerifier(
+        issuer="switchboard",
+        audience="switchboard",
+        keys=FakeKeys(),
+        shared_secret=secret,
+        revocations=revocations or RevocationList(),
+    )
 
 
 async def test_accepts_a_well_formed_token_and_reads_its_claims() -> None:
@@ -58,8 +77,9 @@ async def test_refuses_alg_none() -> None:
 
 async def test_refuses_an_hs256_token_signed_with_the_public_key() -> None:
     public_pem = PUBLIC.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    forged = jwt.encode(claims(), public_pem + b"x" * 32, algorithm="HS256",
-                        headers={"kid": "k1", "typ": "at+jwt"})
+    forged = jwt.encode(
+        claims(), public_pem + b"x" * 32, algorithm="HS256", headers={"kid": "k1", "typ": "at+jwt"}
+    )
     with pytest.raises(Unauthorized):
         await verifier().verify(forged)
 
@@ -86,7 +106,9 @@ async def test_refuses_an_unknown_key_id() -> None:
         {"role": "emperor"},
     ],
 )
-async def test_refuses_expired_premature_foreign_or_unknown_role_tokens(bad: dict[str, Any]) -> None:
+async def test_refuses_expired_premature_foreign_or_unknown_role_tokens(
+    bad: dict[str, Any],
+) -> None:
     with pytest.raises(Unauthorized):
         await verifier().verify(signed(claims(**bad)))
 
@@ -104,7 +126,7 @@ async def test_refuses_a_token_of_another_type() -> None:
 
 
 async def test_refuses_a_token_whose_signature_was_tampered_with() -> None:
-    header, payload, signature = signed().split(".")
+    header, _payload, signature = signed().split(".")
     tampered_payload = _b64(claims(role="owner"))
     with pytest.raises(Unauthorized):
         await verifier().verify(f"{header}.{tampered_payload}.{signature}")

@@ -19,7 +19,9 @@ class RevocationList:
     def is_session_revoked(self, session_id: str, user_id: str, issued_at: int) -> bool:
         self._expire()
         user_cutoff = self._users.get(user_id)
-        return session_id in self._sessions or (user_cutoff is not None and issued_at <= user_cutoff)
+        return session_id in self._sessions or (
+            user_cutoff is not None and issued_at <= user_cutoff
+        )
 
     def is_webhook_token_revoked(self, token_id: str) -> bool:
         return token_id in self._webhook_tokens
