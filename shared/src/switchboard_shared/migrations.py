@@ -64,6 +64,12 @@ async def apply_migrations(
                     sql.Identifier(schema), sql.Identifier(role)
                 )
             )
+            # The service's queries name tables without their schema.
+            await conn.execute(
+                sql.SQL("ALTER ROLE {} SET search_path TO {}, public").format(
+                    sql.Identifier(role), sql.Identifier(schema)
+                )
+            )
             await conn.execute(
                 sql.SQL(
                     "CREATE TABLE IF NOT EXISTS {}.schema_migrations ("
