@@ -2,7 +2,6 @@
 
 from switchboard_shared.runtime import run
 from switchboard_shared.settings import load_settings
-
 from switchboard_webhook_ingest.app import build_app
 from switchboard_webhook_ingest.settings import WebhookIngestSettings
 

@@ -9,11 +9,11 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import BadRequest
-
 from switchboard_webhook_ingest import handlers, ingest
 from switchboard_webhook_ingest.domain import TokenSummary
 from switchboard_webhook_ingest.handlers import AdminDeps, database_guard, tenant_for

@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 
 from litestar import Litestar
-from switchboard_shared.runtime import Runtime, build_runtime, create_app
 
+from switchboard_shared.runtime import Runtime, build_runtime, create_app
 from switchboard_webhook_ingest.api import (
     ProviderSecretController,
     WebhookController,
@@ -77,4 +77,4 @@ def build_app(settings: WebhookIngestSettings) -> Litestar:
         },
     )
     app.on_shutdown.append(stop_retention)
-    return app  # type: ignore[no-any-return]
+    return app

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from switchboard_shared.auth.revocations import RevocationList
 from switchboard_shared.errors import Unauthorized
-
 from switchboard_webhook_ingest.domain import WebhookToken, token_hash
 from switchboard_webhook_ingest.store import Store
 

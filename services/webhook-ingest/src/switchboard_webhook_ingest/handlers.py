@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import psycopg
+
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.revocations import RevocationList
 from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import NotFound, Unavailable, ValidationFailed
 from switchboard_shared.events import AuditEvent, Revocation
 from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS
-
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import (
     Provider,

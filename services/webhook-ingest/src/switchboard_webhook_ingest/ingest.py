@@ -17,7 +17,6 @@ from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import AppError, RateLimited, Unauthorized
 from switchboard_shared.events import LeadEvent, WebhookReceived, utcnow
 from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS, WEBHOOKS_RECEIVED
-
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import Provider, WebhookToken, event_id, provider_named
 from switchboard_webhook_ingest.handlers import acknowledged

@@ -7,7 +7,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from switchboard_shared.db import ALL_TENANTS
-
 from switchboard_webhook_ingest.store import SWEEP_BATCH, Store
 
 log = logging.getLogger(__name__)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import SecretStr, model_validator
+
 from switchboard_shared.settings import ServiceSettings
 
 DEVELOPMENT_SECRETS_KEY = "switchboard-development-secrets-key-not-for-production"
 MIN_SECRETS_KEY_BYTES = 32
 
 
-class WebhookIngestSettings(ServiceSettings):  # type: ignore[misc]
+class WebhookIngestSettings(ServiceSettings):
     service_name: str = "webhook-ingest"
     http_port: int = 8001
     db_pool_max: int = 20

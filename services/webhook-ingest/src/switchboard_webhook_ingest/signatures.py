@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from switchboard_shared.errors import Unauthorized, ValidationFailed
-
 from switchboard_webhook_ingest.domain import Provider
 
 MILLISECONDS_THRESHOLD = 100_000_000_000

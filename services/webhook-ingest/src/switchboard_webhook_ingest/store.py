@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from psycopg_pool import AsyncConnectionPool
-from switchboard_shared.db import Connection, tenant_transaction
 
+from switchboard_shared.db import Connection, tenant_transaction
 from switchboard_webhook_ingest.domain import Provider, TokenSummary, WebhookToken
 
 SWEEP_BATCH = 5000

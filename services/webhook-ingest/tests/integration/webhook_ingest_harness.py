@@ -14,7 +14,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from psycopg.rows import dict_row
+
 from switchboard_deploy.testing import mint_token, unique_id
+from switchboard_shared.runtime import Runtime
 
 T = TypeVar("T")
 PUBLIC_BASE_URL = "https://switchboard.example.test"
@@ -123,6 +125,15 @@ class IngestHarness:
             headers=admin_headers(tenant_id),
         )
         assert response.status_code == 204, response.text
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.app.state.runtime
+        return runtime
+
+    def in_app(self, function: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Runs a coroutine on the app's own loop (the test client serves the app from a thread)."""
+        return self.client.blocking_portal.call(function, *args)
 
     async def reader(self, topic: str) -> TopicReader:
         return await TopicReader.open(self.bootstrap_servers, topic)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ValidationError
+
 from switchboard_shared.errors import BadRequest, ValidationFailed
 from switchboard_shared.events import CallEvent, LeadEvent
 

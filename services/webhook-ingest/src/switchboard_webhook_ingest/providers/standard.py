@@ -6,7 +6,6 @@ from typing import Any
 
 from switchboard_shared.errors import ValidationFailed
 from switchboard_shared.events import CallEvent, CallEventKind
-
 from switchboard_webhook_ingest.providers.base import (
     Incoming,
     Parsed,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from switchboard_shared.events import CallEvent, CallEventKind
-
 from switchboard_webhook_ingest.providers.base import (
     Incoming,
     Parsed,
