@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import psycopg
+from aiokafka.errors import MessageSizeTooLargeError
 
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.revocations import RevocationList
 from switchboard_shared.envelope import event_key
-from switchboard_shared.errors import NotFound, Unavailable, ValidationFailed
+from switchboard_shared.errors import NotFound, PayloadTooLarge, Unavailable, ValidationFailed
 from switchboard_shared.events import AuditEvent, Revocation
 from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS
 from switchboard_webhook_ingest.directory import TokenDirectory
@@ -82,6 +83,8 @@ async def acknowledged(step: Awaitable[T], limit: float) -> T:
     """A publish bounded in time; no acknowledgement means 503 with Retry-After."""
     try:
         return await asyncio.wait_for(step, limit)
+    except MessageSizeTooLargeError as error:
+        raise PayloadTooLarge("the event is larger than the broker accepts") from error
     except Exception as error:
         log.warning("publish not acknowledged: %r", error)
         raise Unavailable(

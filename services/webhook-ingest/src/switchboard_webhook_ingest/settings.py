@@ -16,6 +16,7 @@ class WebhookIngestSettings(ServiceSettings):
     service_name: str = "webhook-ingest"
     http_port: int = 8001
     db_pool_max: int = 20
+    max_body_bytes: int = 400_000
     environment: Literal["development", "production"] = "development"
     public_base_url: str = "http://127.0.0.1:8000"
     secrets_key: SecretStr | None = None

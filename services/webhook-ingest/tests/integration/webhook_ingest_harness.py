@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import psycopg
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from httpx import Response
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from psycopg.rows import dict_row
@@ -130,6 +133,25 @@ class IngestHarness:
     def runtime(self) -> Runtime:
         runtime: Runtime = self.app.state.runtime
         return runtime
+
+    @contextmanager
+    def ingest_deps(self, **changes: Any) -> Iterator[None]:
+        """Swaps parts of the webhook pipeline (a bus that never acknowledges, a low rate limit)."""
+        original = self.app.state.ingest_deps
+        self.app.state.ingest_deps = dataclasses.replace(original, **changes)
+        try:
+            yield
+        finally:
+            self.app.state.ingest_deps = original
+
+    async def post(
+        self, provider: str, token: str, body: Any, headers: dict[str, str] | None = None
+    ) -> Response:
+        """Posts JSON (dict) or raw text/bytes (str, bytes) to the provider's webhook."""
+        url = f"/api/webhooks/{provider}?token={token}"
+        if isinstance(body, dict):
+            return await self.client.post(url, json=body, headers=headers)
+        return await self.client.post(url, content=body, headers=headers)
 
     def in_app(self, function: Callable[..., Awaitable[T]], *args: Any) -> T:
         """Runs a coroutine on the app's own loop (the test client serves the app from a thread)."""
