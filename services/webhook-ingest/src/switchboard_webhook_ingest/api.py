@@ -118,8 +118,9 @@ def _token(request: Request[Any, Any, Any]) -> str | None:
 def _public_url(base: str, request: Request[Any, Any, Any]) -> str:
     """The URL as the provider called it through the gateway: what Twilio signs."""
     raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    path = raw_path.split(b"?", 1)[0]  # some servers leave the query in raw_path
     query = request.scope.get("query_string", b"")
-    url = base.rstrip("/") + raw_path.decode("latin-1")
+    url = base.rstrip("/") + path.decode("latin-1")
     return url + ("?" + query.decode("latin-1") if query else "")
 
 
