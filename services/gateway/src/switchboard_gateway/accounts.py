@@ -7,11 +7,6 @@ import uuid
 from datetime import UTC, datetime
 
 from psycopg_pool import AsyncConnectionPool
-from switchboard_shared.auth.principal import Principal
-from switchboard_shared.auth.roles import Permission, Role
-from switchboard_shared.db import ALL_TENANTS, tenant_transaction
-from switchboard_shared.errors import Forbidden, NotFound, ValidationFailed
-from switchboard_shared.masking import mask_email
 
 from switchboard_gateway import directory, sessions
 from switchboard_gateway.domain import (
@@ -24,6 +19,11 @@ from switchboard_gateway.domain import (
 from switchboard_gateway.pagination import decode_cursor
 from switchboard_gateway.passwords import Passwords, password_problem
 from switchboard_gateway.publishing import Announcer
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission, Role
+from switchboard_shared.db import ALL_TENANTS, tenant_transaction
+from switchboard_shared.errors import Forbidden, NotFound, ValidationFailed
+from switchboard_shared.masking import mask_email
 
 
 class AccountService:

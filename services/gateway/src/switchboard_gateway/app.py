@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Litestar
-from switchboard_shared.auth.tokens import TokenVerifier
-from switchboard_shared.runtime import Runtime, build_runtime, create_app
 
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.auth import AuthController, JwksController
@@ -22,8 +22,11 @@ from switchboard_gateway.keys import KeyCipher
 from switchboard_gateway.passwords import Passwords
 from switchboard_gateway.proxy import Forwarder
 from switchboard_gateway.publishing import Announcer
+from switchboard_gateway.ratelimit import LoginLimiter, LoginLimits
 from switchboard_gateway.settings import GatewaySettings
 from switchboard_gateway.tokens import TokenIssuer
+from switchboard_shared.auth.tokens import TokenVerifier
+from switchboard_shared.runtime import Runtime, build_runtime, create_app
 
 ROUTES = [
     AuthController,
@@ -43,42 +46,52 @@ def build_app(settings: GatewaySettings) -> Litestar:
     )
     runtime.verifier = _own_verifier(settings, runtime, keys)
     passwords = Passwords()
-    announcer = Announcer(runtime.bus, runtime.revocations, settings.access_token_seconds)
-    forwarder = Forwarder(settings.service_urls(), settings.proxy_timeout_seconds)
+    state = _services(settings, runtime, keys, passwords)
 
     async def prepare_keys(_: Runtime) -> None:
         await keys.ensure_signing_key()
 
     async def bootstrap_owner(_: Runtime) -> None:
         if settings.bootstrap_owner_email and settings.bootstrap_owner_password:
-            password = settings.bootstrap_owner_password.get_secret_value()
+            secret = settings.bootstrap_owner_password.get_secret_value()
             await ensure_platform_owner(
-                runtime.pool, passwords, settings.bootstrap_owner_email, password
+                runtime.pool, passwords, settings.bootstrap_owner_email, secret
             )
 
+    app = create_app(
+        runtime, route_handlers=ROUTES, on_connected=[prepare_keys, bootstrap_owner], state=state
+    )
+    app.state.readiness_checks = {**app.state.readiness_checks, "signing_keys": keys.ready}
+    app.on_shutdown.append(state["forwarder"].aclose)
+    return app
+
+
+def _services(
+    settings: GatewaySettings, runtime: Runtime, keys: KeyRing, passwords: Passwords
+) -> dict[str, Any]:
+    announcer = Announcer(runtime.bus, runtime.revocations, settings.access_token_seconds)
     issuer = TokenIssuer(
         keys,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         lifetime_seconds=settings.access_token_seconds,
     )
-    app = create_app(
-        runtime,
-        route_handlers=ROUTES,
-        on_connected=[prepare_keys, bootstrap_owner],
-        state={
-            "settings": settings,
-            "key_ring": keys,
-            "forwarder": forwarder,
-            "auth": AuthService(
-                runtime.pool, passwords, issuer, announcer, settings.refresh_token_seconds
-            ),
-            "accounts": AccountService(runtime.pool, passwords, announcer),
-        },
+    limits = LoginLimits(
+        per_address=settings.login_limit_per_address,
+        per_account=settings.login_limit_per_account,
+        window_seconds=settings.login_window_seconds,
     )
-    app.state.readiness_checks = {**app.state.readiness_checks, "signing_keys": keys.ready}
-    app.on_shutdown.append(forwarder.aclose)
-    return app
+    limiter = LoginLimiter(runtime.pool, limits)
+    auth = AuthService(
+        runtime.pool, passwords, issuer, announcer, limiter, settings.refresh_token_seconds
+    )
+    return {
+        "settings": settings,
+        "key_ring": keys,
+        "forwarder": Forwarder(settings.service_urls(), settings.proxy_timeout_seconds),
+        "auth": auth,
+        "accounts": AccountService(runtime.pool, passwords, announcer),
+    }
 
 
 def _own_verifier(settings: GatewaySettings, runtime: Runtime, keys: KeyRing) -> TokenVerifier:

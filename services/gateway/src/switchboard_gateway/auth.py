@@ -8,22 +8,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from psycopg_pool import AsyncConnectionPool
-from switchboard_shared.auth.principal import Principal
-from switchboard_shared.db import ALL_TENANTS, tenant_transaction
-from switchboard_shared.errors import NotFound, Unauthorized
-from switchboard_shared.events import AuditResult
-from switchboard_shared.masking import mask_email
 
 from switchboard_gateway import directory, sessions
 from switchboard_gateway.domain import INVALID_CREDENTIALS, Session, User
 from switchboard_gateway.passwords import Passwords
 from switchboard_gateway.publishing import Announcer
+from switchboard_gateway.ratelimit import LoginLimiter
 from switchboard_gateway.tokens import (
     TokenIssuer,
     TokenSubject,
     hash_refresh_token,
     new_refresh_token,
 )
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.db import ALL_TENANTS, tenant_transaction
+from switchboard_shared.errors import NotFound, Unauthorized
+from switchboard_shared.events import AuditResult
+from switchboard_shared.masking import mask_email
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,11 @@ class AuthService:
         passwords: Passwords,
         issuer: TokenIssuer,
         announcer: Announcer,
+        limiter: LoginLimiter,
         refresh_lifetime_seconds: int,
     ) -> None:
         self._pool = pool
+        self._limiter = limiter
         self._passwords = passwords
         self._issuer = issuer
         self._announcer = announcer
@@ -56,6 +59,7 @@ class AuthService:
 
     async def login(self, email: str, password: str, client: Client) -> TokenPair:
         """Login acts before anyone is known, so it looks the e-mail up in platform scope."""
+        await self._limiter.check(client.address, email)
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
             user = await directory.find_user_by_email(conn, email)
         stored_hash = user.password_hash if user else None
@@ -70,8 +74,10 @@ class AuthService:
                 result=AuditResult.FAILURE,
                 reason="disabled" if user and valid else "bad credentials",
             )
+            await self._limiter.record_failure(client.address, email)
             raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
         pair = await self._open_session(user, client)
+        await self._limiter.clear_account(email)
         await self._announcer.audit(
             "auth.login",
             None,

@@ -7,12 +7,12 @@ import logging
 import uuid
 
 from psycopg_pool import AsyncConnectionPool
-from switchboard_shared.auth.roles import Role
-from switchboard_shared.db import ALL_TENANTS, tenant_transaction
-from switchboard_shared.masking import mask_email
 
 from switchboard_gateway.domain import normalise_email
 from switchboard_gateway.passwords import Passwords
+from switchboard_shared.auth.roles import Role
+from switchboard_shared.db import ALL_TENANTS, tenant_transaction
+from switchboard_shared.masking import mask_email
 
 log = logging.getLogger(__name__)
 

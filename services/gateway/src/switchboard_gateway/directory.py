@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from psycopg import errors
+
+from switchboard_gateway.domain import Tenant, User
 from switchboard_shared.auth.roles import Role
 from switchboard_shared.db import Connection
 from switchboard_shared.errors import Conflict
-
-from switchboard_gateway.domain import Tenant, User
 
 Page = tuple[datetime, str] | None
 

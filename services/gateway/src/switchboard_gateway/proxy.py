@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 import httpx
+
 from switchboard_shared.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,17 @@ class Forwarder:
             k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
         }
         return Outgoing(response.status_code, headers, response.content)
+
+
+def client_address(
+    peer: str | None, forwarded_for: str | None, trusted: frozenset[str]
+) -> str | None:
+    """The caller's address: the peer, or behind trusted proxies the last untrusted hop."""
+    if peer not in trusted or not forwarded_for:
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    untrusted = [hop for hop in hops if hop not in trusted]
+    return untrusted[-1] if untrusted else peer
 
 
 def _request_headers(incoming: Incoming) -> dict[str, str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from switchboard_shared.db import Connection
-
 from switchboard_gateway.domain import Session
+from switchboard_shared.db import Connection
 
 _SESSION_COLUMNS = (
     "id, user_id, tenant_id, user_agent, created_at, last_used_at, expires_at, revoked_at"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import SecretStr, field_validator, model_validator
-from switchboard_shared.settings import ServiceSettings
 
 from switchboard_gateway.durations import parse_duration
+from switchboard_shared.settings import ServiceSettings
 
 DEVELOPMENT_SECRETS_KEY = "switchboard-development-secrets-key-not-for-production"
 MIN_SECRETS_KEY_BYTES = 32
@@ -34,6 +34,7 @@ class GatewaySettings(ServiceSettings):
     login_limit_per_address: int = 20
     login_limit_per_account: int = 5
     login_limit_window: str = "15m"
+    trusted_proxies: str = ""
 
     @field_validator(
         "jwt_expiration", "refresh_token_lifetime", "signing_key_lifetime", "login_limit_window"
@@ -75,6 +76,10 @@ class GatewaySettings(ServiceSettings):
         """SECRETS_KEY, or in development a fixed, publicly known value (never in production)."""
         value = self.secrets_key.get_secret_value() if self.secrets_key else DEVELOPMENT_SECRETS_KEY
         return value.encode()
+
+    @property
+    def trusted_proxy_addresses(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.trusted_proxies.split(",") if a.strip())
 
     def service_urls(self) -> dict[str, str]:
         return {

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import jwt
-from switchboard_shared.auth.tokens import ACCESS_TOKEN_TYPE, ASYMMETRIC_ALGORITHM
 
 from switchboard_gateway.keys import SigningKey
+from switchboard_shared.auth.tokens import ACCESS_TOKEN_TYPE, ASYMMETRIC_ALGORITHM
 
 REFRESH_TOKEN_BYTES = 32
 

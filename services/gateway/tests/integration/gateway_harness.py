@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+
 from switchboard_deploy.embedded_broker import free_port
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, Owner, unique_id
@@ -16,7 +17,7 @@ from switchboard_gateway.settings import GatewaySettings
 STRONG_PASSWORD = "correct-horse-battery-staple"
 
 
-def gateway_settings(infrastructure: Stack, owner: Owner) -> GatewaySettings:
+def gateway_settings(infrastructure: Stack, owner: Owner, **overrides: Any) -> GatewaySettings:
     nobody = f"http://127.0.0.1:{free_port()}"  # no service listens here
     return GatewaySettings(
         database_url=infrastructure.database_url,
@@ -36,23 +37,22 @@ def gateway_settings(infrastructure: Stack, owner: Owner) -> GatewaySettings:
                 "command_control",
             )
         },
-        proxy_timeout_seconds=2.0,
+        **{"proxy_timeout_seconds": 2.0, "login_limit_per_address": 100_000, **overrides},
     )
 
 
-async def started_client(infrastructure: Stack, owner: Owner) -> AsyncTestClient[Any]:
-    client: AsyncTestClient[Any] = AsyncTestClient(
-        build_app(gateway_settings(infrastructure, owner))
-    )
+async def started_client(
+    infrastructure: Stack, owner: Owner, **overrides: Any
+) -> AsyncTestClient[Any]:
+    settings = gateway_settings(infrastructure, owner, **overrides)
+    client: AsyncTestClient[Any] = AsyncTestClient(build_app(settings))
     await client.__aenter__()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        ready = (await client.get("/ready")).status_code == 200
-        login = await client.post(
-            "/api/auth/login", json={"email": owner.email, "password": owner.password}
-        )
-        if ready and login.status_code == 200:
-            return client
+        if (await client.get("/ready")).status_code == 200:
+            body = {"email": owner.email, "password": owner.password}
+            if (await client.post("/api/auth/login", json=body)).status_code == 200:
+                return client
         await asyncio.sleep(0.2)
     raise TimeoutError("the gateway did not become ready")
 

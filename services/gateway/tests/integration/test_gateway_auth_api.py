@@ -9,6 +9,7 @@ import jwt
 import pytest
 from gateway_harness import STRONG_PASSWORD, bearer, login, new_tenant, new_user, started_client
 from litestar.testing import AsyncTestClient
+
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import Owner
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from switchboard_gateway.domain import User, check_may_manage, check_role_assignment
 from switchboard_gateway.durations import parse_duration
 from switchboard_shared.auth.principal import Principal

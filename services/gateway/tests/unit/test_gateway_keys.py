@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from cryptography.exceptions import InvalidTag
+
 from switchboard_gateway.keys import KeyCipher, new_signing_key
 from switchboard_shared.auth.tokens import keys_from_jwks
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from argon2 import PasswordHasher
+
 from switchboard_gateway.passwords import Passwords, password_problem
 
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

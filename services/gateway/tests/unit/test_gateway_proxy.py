@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from switchboard_gateway.proxy import Forwarder, Incoming, owning_service
+
+from switchboard_gateway.proxy import Forwarder, Incoming, client_address, owning_service
 from switchboard_shared.errors import Unavailable
 
 URLS = {"webhook-ingest": "http://ingest.internal", "call-store": "http://calls.internal"}
@@ -108,3 +109,11 @@ async def test_a_silent_or_absent_service_is_unavailable(failure: Exception) -> 
     with pytest.raises(Unavailable) as caught:
         await forwarder.forward("call-store", _incoming())
     assert caught.value.retry_after is not None
+
+
+def test_the_peer_is_the_client_unless_it_is_a_trusted_proxy() -> None:
+    trusted = frozenset({"10.0.0.1"})
+    assert client_address("203.0.113.9", "198.51.100.1", trusted) == "203.0.113.9"
+    assert client_address("10.0.0.1", "198.51.100.1, 203.0.113.9", trusted) == "203.0.113.9"
+    assert client_address("10.0.0.1", "198.51.100.1, 10.0.0.1", trusted) == "198.51.100.1"
+    assert client_address("10.0.0.1", None, trusted) == "10.0.0.1"

@@ -9,6 +9,7 @@ from typing import Any
 
 import jwt
 import pytest
+
 from switchboard_gateway.keys import SigningKey, new_signing_key
 from switchboard_gateway.tokens import (
     TokenIssuer,

@@ -6,14 +6,16 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
-from switchboard_shared.auth.guards import authenticated
-from switchboard_shared.auth.principal import Principal
-from switchboard_shared.auth.roles import PERMISSION_MATRIX
 
 from switchboard_gateway.api.dependencies import AUTH, PRINCIPAL
 from switchboard_gateway.api.schemas import LoginRequest, RefreshRequest, session_view, user_view
 from switchboard_gateway.auth import AuthService, Client, TokenPair
 from switchboard_gateway.key_store import KeyRing
+from switchboard_gateway.proxy import client_address
+from switchboard_gateway.settings import GatewaySettings
+from switchboard_shared.auth.guards import authenticated
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import PERMISSION_MATRIX
 
 
 def _tokens(pair: TokenPair) -> dict[str, Any]:
@@ -25,6 +27,14 @@ def _tokens(pair: TokenPair) -> dict[str, Any]:
     }
 
 
+def _client(request: Request[Any, Any, Any]) -> Client:
+    settings: GatewaySettings = request.app.state.settings
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.get("x-forwarded-for")
+    address = client_address(peer, forwarded, settings.trusted_proxy_addresses)
+    return Client(address, request.headers.get("user-agent"))
+
+
 class AuthController(Controller):
     path = "/api/auth"
     dependencies = AUTH
@@ -33,10 +43,7 @@ class AuthController(Controller):
     async def login(
         self, data: LoginRequest, request: Request[Any, Any, Any], auth: AuthService
     ) -> dict[str, Any]:
-        client = Client(
-            request.client.host if request.client else None, request.headers.get("user-agent")
-        )
-        return _tokens(await auth.login(data.email, data.password, client))
+        return _tokens(await auth.login(data.email, data.password, _client(request)))
 
     @post("/refresh", status_code=200)
     async def refresh(self, data: RefreshRequest, auth: AuthService) -> dict[str, Any]:

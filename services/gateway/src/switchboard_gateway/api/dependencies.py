@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from litestar.datastructures import State
 from litestar.di import Provide
-from switchboard_shared.auth.guards import provide_principal
 
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.auth import AuthService
+from switchboard_shared.auth.guards import provide_principal
 
 
 def _auth(state: State) -> AuthService:

@@ -6,10 +6,10 @@ from typing import Any
 
 from litestar import HttpMethod, Request, Response, route
 from litestar.datastructures import State
-from switchboard_shared.errors import NotFound
 
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.proxy import Forwarder, Incoming, owning_service
+from switchboard_shared.errors import NotFound
 
 METHODS: list[HttpMethod] = [
     HttpMethod.GET,

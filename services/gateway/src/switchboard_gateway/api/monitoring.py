@@ -6,11 +6,11 @@ from typing import Any
 
 from litestar import Controller, get
 from litestar.datastructures import State
-from switchboard_shared.auth.guards import requires
-from switchboard_shared.auth.roles import Permission
 
 from switchboard_gateway.monitoring import Thresholds, request_stats, service_readiness
 from switchboard_gateway.monitoring import alerts as find_alerts
+from switchboard_shared.auth.guards import requires
+from switchboard_shared.auth.roles import Permission
 
 
 async def _readiness(state: State) -> dict[str, dict[str, Any]]:

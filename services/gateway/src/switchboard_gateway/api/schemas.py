@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from switchboard_shared.auth.roles import Role
 
 from switchboard_gateway.domain import Session, Tenant, User
+from switchboard_shared.auth.roles import Role
 
 Email = Annotated[
     str,

@@ -6,8 +6,6 @@ from typing import Any
 
 from litestar import Controller, delete, get, patch, post
 from litestar.params import Parameter
-from switchboard_shared.auth.guards import authenticated
-from switchboard_shared.auth.principal import Principal
 
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.dependencies import ACCOUNTS, PRINCIPAL
@@ -20,6 +18,8 @@ from switchboard_gateway.api.schemas import (
 )
 from switchboard_gateway.domain import Tenant, User
 from switchboard_gateway.pagination import clamp_limit, encode_cursor
+from switchboard_shared.auth.guards import authenticated
+from switchboard_shared.auth.principal import Principal
 
 Limit = Parameter(query="limit", required=False, ge=1, le=200)
 
