@@ -7,7 +7,9 @@ import contextlib
 
 from litestar import Litestar
 
+from switchboard_shared.db import role_dsn
 from switchboard_shared.runtime import Runtime, build_runtime, create_app
+from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.api import (
     ProviderSecretController,
     WebhookController,
@@ -19,19 +21,34 @@ from switchboard_webhook_ingest.ingest import IngestDeps
 from switchboard_webhook_ingest.retention import sweep_forever
 from switchboard_webhook_ingest.secretbox import SecretBox, derive_key
 from switchboard_webhook_ingest.settings import WebhookIngestSettings
-from switchboard_webhook_ingest.store import PostgresStore
+from switchboard_webhook_ingest.store import PostgresStore, create_hot_pool
 
 
 def build_app(settings: WebhookIngestSettings) -> Litestar:
     runtime = build_runtime(settings, package=__package__ or "switchboard_webhook_ingest")
-    store = PostgresStore(runtime.pool)
+    password = settings.db_service_password
+    hot_pool = create_hot_pool(
+        role_dsn(
+            settings.database_url,
+            settings.db_role,
+            password.get_secret_value() if password else None,
+        ),
+        max_size=settings.db_hot_pool_max,
+    )
+    store = PostgresStore(runtime.pool, hot_pool)
     box = SecretBox(derive_key(settings.encryption_secret))
     directory = TokenDirectory(store, runtime.revocations, ttl=settings.token_cache_seconds)
+    admission = AdmissionControl(
+        store,
+        rate_per_second=settings.webhook_rate_limit_per_second,
+        burst=settings.rate_limit_burst,
+    )
     admin = AdminDeps(
         store=store,
         bus=runtime.bus,
         box=box,
         directory=directory,
+        admission=admission,
         revocations=runtime.revocations,
         public_base_url=settings.public_base_url,
         publish_timeout=settings.publish_timeout_seconds,
@@ -41,14 +58,14 @@ def build_app(settings: WebhookIngestSettings) -> Litestar:
         bus=runtime.bus,
         box=box,
         directory=directory,
-        rate_per_second=settings.webhook_rate_limit_per_second,
-        burst=settings.rate_limit_burst,
+        admission=admission,
         publish_timeout=settings.publish_timeout_seconds,
         tolerance=settings.signature_tolerance_seconds,
     )
     sweeper: list[asyncio.Task[None]] = []
 
-    async def start_retention(_: Runtime) -> None:
+    async def start_background(_: Runtime) -> None:
+        await hot_pool.open(wait=False)
         sweeper.append(
             asyncio.create_task(
                 sweep_forever(
@@ -60,21 +77,22 @@ def build_app(settings: WebhookIngestSettings) -> Litestar:
             )
         )
 
-    async def stop_retention() -> None:
+    async def stop_background() -> None:
         for task in sweeper:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await hot_pool.close()
 
     app = create_app(
         runtime,
         route_handlers=[WebhookTokenController, ProviderSecretController, WebhookController],
-        on_connected=[start_retention],
+        on_connected=[start_background],
         state={
             "admin_deps": admin,
             "ingest_deps": ingest,
             "public_base_url": settings.public_base_url,
         },
     )
-    app.on_shutdown.append(stop_retention)
+    app.on_shutdown.append(stop_background)
     return app

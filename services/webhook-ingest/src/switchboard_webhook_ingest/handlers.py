@@ -20,6 +20,7 @@ from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import NotFound, PayloadTooLarge, Unavailable, ValidationFailed
 from switchboard_shared.events import AuditEvent, Revocation
 from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS
+from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import (
     Provider,
@@ -55,6 +56,7 @@ class AdminDeps:
     bus: Publisher
     box: SecretBox
     directory: TokenDirectory
+    admission: AdmissionControl
     revocations: RevocationList
     public_base_url: str
     publish_timeout: float
@@ -146,6 +148,7 @@ async def set_secrets(
         await _audit(
             deps, principal, tenant_id, "provider_secrets.update", provider.value, count=len(values)
         )
+    deps.admission.forget_secrets(tenant_id, provider.value)
 
 
 def _provider(name: Any) -> Provider:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import math
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -14,9 +13,10 @@ from typing import Literal
 from urllib.parse import parse_qsl
 
 from switchboard_shared.envelope import event_key
-from switchboard_shared.errors import AppError, RateLimited, Unauthorized
+from switchboard_shared.errors import AppError, Unauthorized
 from switchboard_shared.events import LeadEvent, WebhookReceived, utcnow
 from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS, WEBHOOKS_RECEIVED
+from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import Provider, WebhookToken, event_id, provider_named
 from switchboard_webhook_ingest.handlers import acknowledged
@@ -55,8 +55,7 @@ class IngestDeps:
     bus: Publisher
     box: SecretBox
     directory: TokenDirectory
-    rate_per_second: float
-    burst: int
+    admission: AdmissionControl
     publish_timeout: float
     tolerance: int
     clock: Callable[[], float] = field(default=time.time)
@@ -81,15 +80,8 @@ async def ingest(deps: IngestDeps, request: WebhookRequest) -> Outcome:
 
 
 async def _admit(deps: IngestDeps, token: WebhookToken) -> list[str]:
-    """One short transaction: take a rate token, read the secrets, perhaps touch last_used_at."""
-    async with deps.store.transaction(token.tenant_id) as tx:
-        decision = await tx.take_rate_token(token.tenant_id, deps.rate_per_second, deps.burst)
-        if not decision.allowed:
-            wait = max(1, math.ceil((1 - decision.tokens) / deps.rate_per_second))
-            raise RateLimited("too many webhooks for this tenant", retry_after=wait)
-        sealed = await tx.load_secrets(token.tenant_id, token.provider)
-        if deps.directory.due_for_touch(token.id):
-            await tx.touch_token(token.id)
+    """A rate-limit token for the tenant, then its secrets for this provider (if any)."""
+    sealed = await deps.admission.admit(token, touch=deps.directory.due_for_touch(token.id))
     if sealed is None:
         return []
     try:
@@ -141,14 +133,12 @@ async def _deliver(
 ) -> Outcome:
     key = stored_key(parsed.dedup_key)
     eid = event_id(token.tenant_id, token.provider, key)
-    async with deps.store.transaction(token.tenant_id) as tx:
-        if not await tx.claim_delivery(token.tenant_id, token.provider, key, eid, token.id):
-            await tx.log_delivery(token.tenant_id, token.id, token.provider, "duplicate", eid)
+    async with deps.store.delivery(token, key, eid) as claimed:
+        if not claimed:
             return Outcome(event_id=eid, duplicate=True)
         await acknowledged(
             _publish(deps, token, request, parsed, eid, verification), deps.publish_timeout
         )
-        await tx.log_delivery(token.tenant_id, token.id, token.provider, "accepted", eid)
     return Outcome(event_id=eid)
 
 

@@ -15,7 +15,8 @@ MIN_SECRETS_KEY_BYTES = 32
 class WebhookIngestSettings(ServiceSettings):
     service_name: str = "webhook-ingest"
     http_port: int = 8001
-    db_pool_max: int = 20
+    db_pool_max: int = 10
+    db_hot_pool_max: int = 40
     max_body_bytes: int = 400_000
     environment: Literal["development", "production"] = "development"
     public_base_url: str = "http://127.0.0.1:8000"

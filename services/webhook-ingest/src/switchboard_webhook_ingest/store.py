@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from switchboard_shared.db import Connection, tenant_transaction
@@ -16,23 +17,18 @@ from switchboard_webhook_ingest.domain import Provider, TokenSummary, WebhookTok
 
 SWEEP_BATCH = 5000
 
-# A token bucket per tenant in one statement: refill by elapsed time, take one if there is one.
-TAKE_RATE_TOKEN = """
-INSERT INTO rate_buckets AS b (tenant_id, tokens, allowed, updated_at)
-VALUES (%(tenant)s, %(burst)s - 1, %(burst)s >= 1, statement_timestamp())
-ON CONFLICT (tenant_id) DO UPDATE SET
-    tokens = rate_refill(b.tokens, b.updated_at, %(rate)s, %(burst)s)
-        - CASE WHEN rate_refill(b.tokens, b.updated_at, %(rate)s, %(burst)s) >= 1 THEN 1 ELSE 0 END,
-    allowed = rate_refill(b.tokens, b.updated_at, %(rate)s, %(burst)s) >= 1,
-    updated_at = statement_timestamp()
-RETURNING allowed, tokens
-"""
 
-
-@dataclass(frozen=True)
-class RateDecision:
-    allowed: bool
-    tokens: float
+def create_hot_pool(dsn: str, *, max_size: int) -> AsyncConnectionPool:
+    """Autocommit connections: a single statement is its own transaction, one round trip."""
+    return AsyncConnectionPool(
+        dsn,
+        min_size=1,
+        max_size=max_size,
+        open=False,
+        name="webhook-ingest-hot",
+        timeout=5.0,
+        kwargs={"row_factory": dict_row, "autocommit": True},
+    )
 
 
 class Transaction:
@@ -80,11 +76,6 @@ class Transaction:
         )
         return row is not None
 
-    async def touch_token(self, token_id: str) -> None:
-        await self._conn.execute(
-            b"UPDATE webhook_tokens SET last_used_at = now() WHERE id = %s", (token_id,)
-        )
-
     async def save_secrets(
         self, tenant_id: str, provider: Provider, sealed: bytes, count: int, updated_by: str
     ) -> None:
@@ -96,29 +87,6 @@ class Transaction:
             b" updated_at = now()",
             (tenant_id, provider.value, sealed, count, updated_by),
         )
-
-    async def load_secrets(self, tenant_id: str, provider: Provider) -> bytes | None:
-        row = await self._one(
-            "SELECT sealed FROM provider_secrets WHERE tenant_id = %s AND provider = %s",
-            (tenant_id, provider.value),
-        )
-        return bytes(row["sealed"]) if row else None
-
-    async def take_rate_token(self, tenant_id: str, rate: float, burst: int) -> RateDecision:
-        row = await self._one(TAKE_RATE_TOKEN, {"tenant": tenant_id, "rate": rate, "burst": burst})
-        assert row is not None
-        return RateDecision(allowed=bool(row["allowed"]), tokens=float(row["tokens"]))
-
-    async def claim_delivery(
-        self, tenant_id: str, provider: Provider, dedup_key: str, event_id: str, token_id: str
-    ) -> bool:
-        """True when this key is new; a concurrent claim of the key is waited for, then seen."""
-        row = await self._one(
-            "INSERT INTO deliveries (tenant_id, provider, dedup_key, event_id, token_id)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING event_id",
-            (tenant_id, provider.value, dedup_key, event_id, token_id),
-        )
-        return row is not None
 
     async def log_delivery(
         self,
@@ -172,6 +140,13 @@ def _summary(row: dict[str, Any]) -> TokenSummary:
     )
 
 
+@dataclass(frozen=True)
+class Admission:
+    granted: int
+    tokens: float
+    sealed: bytes | None
+
+
 class Store(Protocol):
     def transaction(self, tenant_id: str) -> Any:
         """An async context manager yielding a `Transaction` scoped to this tenant."""
@@ -179,10 +154,49 @@ class Store(Protocol):
     async def find_token(self, token_hash: bytes) -> WebhookToken | None:
         """The token with this hash, whatever its tenant (the one query that knows no tenant)."""
 
+    async def admit(
+        self, token: WebhookToken, rate: float, burst: int, want: int, touch: bool
+    ) -> Admission:
+        """One statement: up to `want` rate tokens, the sealed secrets, perhaps `last_used_at`."""
+
+    def delivery(self, token: WebhookToken, dedup_key: str, event_id: str) -> Any:
+        """An async context manager yielding True when the key is new; commits on exit only."""
+
 
 class PostgresStore:
-    def __init__(self, pool: AsyncConnectionPool) -> None:
+    """`pool` runs tenant transactions; `hot_pool` (autocommit) serves each webhook's statements."""
+
+    def __init__(self, pool: AsyncConnectionPool, hot_pool: AsyncConnectionPool) -> None:
         self._pool = pool
+        self._hot = hot_pool
+
+    async def admit(
+        self, token: WebhookToken, rate: float, burst: int, want: int, touch: bool
+    ) -> Admission:
+        async with self._hot.connection() as conn:
+            cursor = await conn.execute(
+                b"SELECT * FROM admit_webhook(%s, %s, %s, %s, %s, %s, %s)",
+                (token.tenant_id, token.provider.value, token.id, rate, burst, want, touch),
+            )
+            row: Any = await cursor.fetchone()
+        sealed = row["sealed_secrets"]
+        return Admission(
+            granted=int(row["granted"]),
+            tokens=float(row["bucket_tokens"]),
+            sealed=bytes(sealed) if sealed is not None else None,
+        )
+
+    @asynccontextmanager
+    async def delivery(
+        self, token: WebhookToken, dedup_key: str, event_id: str
+    ) -> AsyncIterator[bool]:
+        async with self._hot.connection() as conn, conn.transaction():
+            cursor = await conn.execute(
+                b"SELECT claim_delivery(%s, %s, %s, %s, %s) AS claimed",
+                (token.tenant_id, token.provider.value, dedup_key, event_id, token.id),
+            )
+            row: Any = await cursor.fetchone()  # BEGIN and the claim share one round trip
+            yield bool(row["claimed"])
 
     @asynccontextmanager
     async def transaction(self, tenant_id: str) -> AsyncIterator[Transaction]:
@@ -190,7 +204,7 @@ class PostgresStore:
             yield Transaction(conn)
 
     async def find_token(self, token_hash: bytes) -> WebhookToken | None:
-        async with self._pool.connection() as conn:
+        async with self._hot.connection() as conn:
             cursor = await conn.execute(
                 b"SELECT id, tenant_id, provider, active FROM webhook_token_by_hash(%s)",
                 (token_hash,),

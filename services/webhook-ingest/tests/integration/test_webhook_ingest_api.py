@@ -350,7 +350,7 @@ async def test_without_a_broker_acknowledgement_the_answer_is_503_and_the_retry_
 
 async def test_a_tenant_over_its_rate_is_told_when_to_retry(webhook_ingest: IngestHarness) -> None:
     _, created = await webhook_ingest.new_token("standard")
-    with webhook_ingest.ingest_deps(rate_per_second=0.5, burst=2):
+    with webhook_ingest.ingest_deps(admission=webhook_ingest.admission(rate=0.5, burst=2)):
         answers = [
             await webhook_ingest.post(
                 "standard", created["token"], standard_call(unique_id("call"))
@@ -367,7 +367,7 @@ async def test_the_rate_limit_of_one_tenant_leaves_the_others_alone(
 ) -> None:
     _, noisy = await webhook_ingest.new_token("standard")
     _, quiet = await webhook_ingest.new_token("standard")
-    with webhook_ingest.ingest_deps(rate_per_second=0.5, burst=1):
+    with webhook_ingest.ingest_deps(admission=webhook_ingest.admission(rate=0.5, burst=1)):
         await webhook_ingest.post("standard", noisy["token"], standard_call(unique_id("call")))
         limited = await webhook_ingest.post(
             "standard", noisy["token"], standard_call(unique_id("call"))

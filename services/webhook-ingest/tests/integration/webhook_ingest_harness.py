@@ -20,6 +20,7 @@ from psycopg.rows import dict_row
 
 from switchboard_deploy.testing import mint_token, unique_id
 from switchboard_shared.runtime import Runtime
+from switchboard_webhook_ingest.admission import AdmissionControl
 
 T = TypeVar("T")
 PUBLIC_BASE_URL = "https://switchboard.example.test"
@@ -143,6 +144,9 @@ class IngestHarness:
             yield
         finally:
             self.app.state.ingest_deps = original
+
+    def admission(self, *, rate: float, burst: int) -> AdmissionControl:
+        return AdmissionControl(self.app.state.ingest_deps.store, rate_per_second=rate, burst=burst)
 
     async def post(
         self, provider: str, token: str, body: Any, headers: dict[str, str] | None = None

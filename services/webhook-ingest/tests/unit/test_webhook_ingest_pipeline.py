@@ -15,11 +15,12 @@ from switchboard_shared.envelope import Envelope
 from switchboard_shared.errors import RateLimited, Unauthorized, Unavailable
 from switchboard_shared.events import Event, Revocation
 from switchboard_shared.topics import Topic
+from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import Provider, WebhookToken, token_hash
 from switchboard_webhook_ingest.ingest import IngestDeps, WebhookRequest, ingest
 from switchboard_webhook_ingest.secretbox import SecretBox, derive_key
-from switchboard_webhook_ingest.store import RateDecision
+from switchboard_webhook_ingest.store import Admission
 
 TOKEN = "token-of-tenant-one"
 TENANT = "tenant-1"
@@ -28,33 +29,11 @@ TENANT = "tenant-1"
 @dataclass
 class FakeTransaction:
     store: FakeStore
-    pending: set[tuple[str, str, str]] = field(default_factory=set)
-    log: list[str] = field(default_factory=list)
-
-    async def take_rate_token(self, tenant_id: str, rate: float, burst: int) -> RateDecision:
-        self.store.taken += 1
-        allowed = self.store.taken <= burst
-        return RateDecision(allowed=allowed, tokens=0.0 if allowed else -0.5)
-
-    async def load_secrets(self, tenant_id: str, provider: Provider) -> bytes | None:
-        return self.store.sealed.get((tenant_id, provider.value))
-
-    async def touch_token(self, token_id: str) -> None:
-        self.store.touched += 1
-
-    async def claim_delivery(
-        self, tenant_id: str, provider: Provider, key: str, event_id: str, token_id: str
-    ) -> bool:
-        entry = (tenant_id, provider.value, key)
-        if entry in self.store.keys:
-            return False
-        self.pending.add(entry)
-        return True
 
     async def log_delivery(
         self, tenant_id: str, token_id: str, provider: Provider, status: str, *_: Any
     ) -> None:
-        self.log.append(status)
+        self.store.statuses.append(status)
 
 
 @dataclass
@@ -69,10 +48,26 @@ class FakeStore:
 
     @asynccontextmanager
     async def transaction(self, tenant_id: str) -> AsyncIterator[FakeTransaction]:
-        tx = FakeTransaction(self)
-        yield tx  # an exception skips the commit below, as a rollback would
-        self.keys |= tx.pending
-        self.statuses += tx.log
+        yield FakeTransaction(self)
+
+    async def admit(
+        self, token: WebhookToken, rate: float, burst: int, want: int, touch: bool
+    ) -> Admission:
+        granted = max(0, min(want, burst - self.taken))
+        self.taken += granted
+        self.touched += touch
+        sealed = self.sealed.get((token.tenant_id, token.provider.value))
+        return Admission(granted=granted, tokens=0.0 if granted else 0.25, sealed=sealed)
+
+    @asynccontextmanager
+    async def delivery(
+        self, token: WebhookToken, dedup_key: str, event_id: str
+    ) -> AsyncIterator[bool]:
+        entry = (token.tenant_id, token.provider.value, dedup_key)
+        claimed = entry not in self.keys
+        yield claimed  # an exception skips what follows, as a rollback would
+        self.keys.add(entry)
+        self.statuses.append("accepted" if claimed else "duplicate")
 
     async def find_token(self, key: bytes) -> WebhookToken | None:
         self.lookups += 1
@@ -100,8 +95,7 @@ def deps(
         bus=bus,
         box=SecretBox(derive_key(b"k" * 32)),
         directory=TokenDirectory(store, revocations or RevocationList(), ttl=30),
-        rate_per_second=1.0,
-        burst=burst,
+        admission=AdmissionControl(store, rate_per_second=1.0, burst=burst),
         publish_timeout=1.0,
         tolerance=300,
     )
@@ -184,7 +178,7 @@ async def test_a_tenant_past_its_burst_is_rate_limited_with_a_retry_after() -> N
     await ingest(pipeline, webhook(CALL))
     with pytest.raises(RateLimited) as limited:
         await ingest(pipeline, webhook({**CALL, "timestamp": 2}))
-    assert limited.value.retry_after == 2
+    assert limited.value.retry_after == 1
 
 
 async def test_with_a_secret_set_an_unsigned_request_is_refused_and_logged() -> None:

@@ -30,7 +30,7 @@ CREATE INDEX delivery_log_by_age ON delivery_log (received_at);
 CREATE TABLE rate_buckets (
     tenant_id text PRIMARY KEY,
     tokens double precision NOT NULL,
-    allowed boolean NOT NULL,
+    granted integer NOT NULL,
     updated_at timestamptz NOT NULL
 );
 
