@@ -13,6 +13,7 @@ from webhook_ingest_harness import IngestHarness, TopicReader
 
 from switchboard_deploy.testing import unique_id
 from switchboard_shared.envelope import Envelope
+from switchboard_shared.errors import RateLimited
 from switchboard_shared.events import ControlState, Event, OperatingMode
 from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS, WEBHOOKS_RECEIVED, Topic
 
@@ -399,3 +400,24 @@ async def test_recent_counts_report_accepted_and_duplicate_deliveries(
 async def test_recent_counts_need_a_valid_token(webhook_ingest: IngestHarness) -> None:
     response = await webhook_ingest.client.get("/api/webhooks/standard?token=nope")
     assert response.status_code == 401
+
+
+async def test_the_rate_limit_holds_across_replicas_sharing_the_database(
+    webhook_ingest: IngestHarness,
+) -> None:
+    _, created = await webhook_ingest.new_token("standard")
+    replicas = [webhook_ingest.admission(rate=0.01, burst=5) for _ in range(3)]
+    token = await webhook_ingest.in_app_directory_resolve(created["token"])
+
+    async def spend() -> int:
+        admitted = 0
+        for _ in range(4):
+            for replica in replicas:
+                try:
+                    await replica.admit(token, touch=False)
+                    admitted += 1
+                except RateLimited:
+                    pass
+        return admitted
+
+    assert webhook_ingest.in_app(spend) == 5

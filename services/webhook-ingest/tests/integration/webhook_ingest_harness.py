@@ -21,6 +21,7 @@ from psycopg.rows import dict_row
 from switchboard_deploy.testing import mint_token, unique_id
 from switchboard_shared.runtime import Runtime
 from switchboard_webhook_ingest.admission import AdmissionControl
+from switchboard_webhook_ingest.domain import WebhookToken
 
 T = TypeVar("T")
 PUBLIC_BASE_URL = "https://switchboard.example.test"
@@ -144,6 +145,11 @@ class IngestHarness:
             yield
         finally:
             self.app.state.ingest_deps = original
+
+    async def in_app_directory_resolve(self, token: str) -> WebhookToken:
+        directory = self.app.state.ingest_deps.directory
+        resolved: WebhookToken = self.in_app(directory.resolve, token)
+        return resolved
 
     def admission(self, *, rate: float, burst: int) -> AdmissionControl:
         return AdmissionControl(self.app.state.ingest_deps.store, rate_per_second=rate, burst=burst)
