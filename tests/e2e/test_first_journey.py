@@ -114,26 +114,26 @@ def test_the_same_delivery_twice_is_acknowledged_as_a_duplicate(webhook_url: str
 
 
 @pytest.mark.parametrize(
-    ("content", "status", "error"),
+    ("content", "status"),
     [
-        (b"{not json", 400, "bad_request"),
-        (b'{"type": "call.ended", "timestamp": "2026-01-07T12:00:00Z", "data": {}}', 422, None),
-        (b"[]", 400, None),
+        (b"{not json", 400),
+        (b"[]", 400),
+        (b'{"type": "call.ended", "timestamp": "2026-01-07T12:00:00Z", "data": {}}', 422),
+        (b'{"type": "call.exploded", "data": {"call_id": "x"}}', 422),
     ],
 )
 def test_bad_webhook_bodies_get_a_clear_json_error_never_a_500(
-    webhook_url: str, content: bytes, status: int, error: str | None
+    webhook_url: str, content: bytes, status: int
 ) -> None:
     response = httpx.post(
         webhook_url,
         content=content,
         headers={"content-type": "application/json", "webhook-id": unique_id("msg")},
     )
-    assert response.status_code in (status, 422 if status == 400 else status), response.text
+    assert response.status_code == status, response.text
     body = response.json()
-    assert {"error", "detail"} <= body.keys()
-    if error:
-        assert body["error"] == error
+    assert body["error"]
+    assert body["detail"]
 
 
 def test_a_webhook_with_an_unknown_token_is_refused(gateway_url: str) -> None:
