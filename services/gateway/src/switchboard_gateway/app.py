@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Litestar
+from litestar.types import ControllerRouterHandler
 
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.auth import AuthController, JwksController
@@ -28,7 +29,7 @@ from switchboard_gateway.tokens import TokenIssuer
 from switchboard_shared.auth.tokens import TokenVerifier
 from switchboard_shared.runtime import Runtime, build_runtime, create_app
 
-ROUTES = [
+ROUTES: list[ControllerRouterHandler] = [
     AuthController,
     JwksController,
     TenantController,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
@@ -45,7 +46,7 @@ class LoginLimiter:
                     " WHERE bucket = %s AND attempted_at > now() - make_interval(secs => %s)",
                     (self._limits.window_seconds, bucket, self._limits.window_seconds),
                 )
-                row = await cursor.fetchone()
+                row: Any = await cursor.fetchone()
                 if row is not None and row["n"] >= limit:
                     wait = max(1, math.ceil(float(row["wait"] or 1)))
                     raise RateLimited("too many failed sign-ins; try again later", retry_after=wait)

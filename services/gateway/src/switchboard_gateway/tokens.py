@@ -41,6 +41,8 @@ class TokenIssuer:
 
     def issue(self, subject: TokenSubject, now: int | None = None) -> str:
         key = self._keys.signing_key()
+        if key.private_key is None:
+            raise LookupError(f"signing key {key.kid} has no private key")
         issued_at = int(time.time()) if now is None else now
         claims: dict[str, Any] = {
             "sub": subject.user_id,

@@ -42,10 +42,11 @@ def gateway_settings(infrastructure: Stack, owner: Owner, **overrides: Any) -> G
 
 
 async def started_client(
-    infrastructure: Stack, owner: Owner, **overrides: Any
+    infrastructure: Stack, owner: Owner, headers: dict[str, str] | None = None, **overrides: Any
 ) -> AsyncTestClient[Any]:
     settings = gateway_settings(infrastructure, owner, **overrides)
     client: AsyncTestClient[Any] = AsyncTestClient(build_app(settings))
+    client.headers.update(headers or {})
     await client.__aenter__()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -24,6 +24,7 @@ async def client(
     started = await started_client(
         infrastructure,
         platform_owner,
+        headers=_address(),
         login_limit_per_account=3,
         login_limit_per_address=4,
         trusted_proxies="testclient",

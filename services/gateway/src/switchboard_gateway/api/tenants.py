@@ -21,7 +21,7 @@ from switchboard_gateway.pagination import clamp_limit, encode_cursor
 from switchboard_shared.auth.guards import authenticated
 from switchboard_shared.auth.principal import Principal
 
-Limit = Parameter(query="limit", required=False, ge=1, le=200)
+Limit = Parameter(required=False, ge=1, le=200)
 
 
 def _page(items: list[Any], limit: int, view: Any) -> dict[str, Any]:
