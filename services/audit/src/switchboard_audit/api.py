@@ -9,13 +9,13 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
+
+from switchboard_audit.handlers import list_entries, verify_chain
+from switchboard_audit.store import AuditStore, EntryQuery
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import BadRequest
-
-from switchboard_audit.handlers import list_entries, verify_chain
-from switchboard_audit.store import AuditStore, EntryQuery
 
 MAX_LIMIT = 500
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from litestar import Litestar
-from switchboard_shared.runtime import build_runtime, create_app
 
 from switchboard_audit import subscribers
 from switchboard_audit.api import AuditController
 from switchboard_audit.settings import AuditSettings
 from switchboard_audit.store import PostgresAuditStore
+from switchboard_shared.runtime import build_runtime, create_app
 
 
 def build_app(settings: AuditSettings) -> Litestar:

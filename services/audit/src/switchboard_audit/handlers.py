@@ -6,11 +6,6 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from switchboard_shared.auth.principal import Principal
-from switchboard_shared.envelope import Envelope
-from switchboard_shared.errors import BadRequest, Forbidden
-from switchboard_shared.events import AuditEvent, ControlCommand
-
 from switchboard_audit.domain import (
     BadCursor,
     ChainCheck,
@@ -22,6 +17,10 @@ from switchboard_audit.domain import (
     encode_cursor,
 )
 from switchboard_audit.store import AuditStore, EntryQuery
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.envelope import Envelope
+from switchboard_shared.errors import BadRequest, Forbidden
+from switchboard_shared.events import AuditEvent, ControlCommand
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from typing import Any, Protocol
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
-from switchboard_shared.db import ALL_TENANTS, Connection, tenant_transaction
 
 from switchboard_audit.domain import GENESIS_HASH, Entry, EntryDraft, chain
+from switchboard_shared.db import ALL_TENANTS, Connection, tenant_transaction
 
 APPEND_LOCK = 0x5357_4155_4449_54  # one advisory lock: appends form a single linear chain
 VERIFY_BATCH = 2000

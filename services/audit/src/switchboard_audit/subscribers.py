@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from switchboard_audit.handlers import record_audit_event, record_command
+from switchboard_audit.store import AuditStore
 from switchboard_shared.bus import Consumer
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import AuditEvent, ControlCommand
 from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS
-
-from switchboard_audit.handlers import record_audit_event, record_command
-from switchboard_audit.store import AuditStore
 
 GROUP = "audit"
 

@@ -2,6 +2,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from switchboard_audit.domain import (
     GENESIS_HASH,
     BadCursor,

@@ -1,10 +1,9 @@
 """`python -m switchboard_command_control` runs the command-control service."""
 
-from switchboard_shared.runtime import run
-from switchboard_shared.settings import load_settings
-
 from switchboard_command_control.app import build_app
 from switchboard_command_control.settings import CommandControlSettings
+from switchboard_shared.runtime import run
+from switchboard_shared.settings import load_settings
 
 
 def main() -> None:

@@ -8,13 +8,13 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
+
+from switchboard_command_control.dead_letters import list_dead_letters
+from switchboard_command_control.handlers import Ports, execute_command, system_status
 from switchboard_shared.auth.guards import authenticated, provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import BadRequest
-
-from switchboard_command_control.dead_letters import list_dead_letters
-from switchboard_command_control.handlers import Ports, execute_command, system_status
 
 
 def _ports(state: State) -> Ports:

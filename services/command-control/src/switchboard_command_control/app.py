@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from litestar import Litestar
-from switchboard_shared.runtime import Runtime, build_runtime, create_app
-from switchboard_shared.topics import CONTROL_STATE
 
 from switchboard_command_control import subscribers
 from switchboard_command_control.api import (
@@ -16,6 +14,8 @@ from switchboard_command_control.broker_reader import topic_is_empty
 from switchboard_command_control.handlers import Ports, republish_last_state
 from switchboard_command_control.settings import CommandControlSettings
 from switchboard_command_control.store import PostgresControlStore
+from switchboard_shared.runtime import Runtime, build_runtime, create_app
+from switchboard_shared.topics import CONTROL_STATE
 
 
 def build_app(settings: CommandControlSettings) -> Litestar:

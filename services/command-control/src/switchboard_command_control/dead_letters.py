@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from switchboard_command_control.broker_reader import Position, read_dead_letters
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import BadRequest
 from switchboard_shared.masking import mask_value
 from switchboard_shared.topics import ALL_TOPICS
-
-from switchboard_command_control.broker_reader import Position, read_dead_letters
 
 DLQ_TOPICS = {topic.dlq: topic for topic in ALL_TOPICS}
 

@@ -8,6 +8,17 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
+from switchboard_command_control.domain import (
+    CommandRecord,
+    CommandRefused,
+    CommandRequest,
+    InstanceBeat,
+    check_rules,
+    command_name,
+    parse_request,
+    summarize,
+)
+from switchboard_command_control.store import ControlStore
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.envelope import Envelope
@@ -25,18 +36,6 @@ from switchboard_shared.events import (
 from switchboard_shared.maintenance import MaintenanceState
 from switchboard_shared.masking import mask_email, mask_value
 from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS, CONTROL_STATE, Topic
-
-from switchboard_command_control.domain import (
-    CommandRecord,
-    CommandRefused,
-    CommandRequest,
-    InstanceBeat,
-    check_rules,
-    command_name,
-    parse_request,
-    summarize,
-)
-from switchboard_command_control.store import ControlStore
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +88,7 @@ async def execute_command(ports: Ports, principal: Principal, body: Any) -> dict
         "command": request.command,
         "result": result,
         "timestamp": record.issued_at.isoformat(),
+        "command_id": record.command_id,
     }
 
 

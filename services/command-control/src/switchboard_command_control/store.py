@@ -7,10 +7,10 @@ from typing import Any, Protocol, cast
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
-from switchboard_shared.db import Connection
-from switchboard_shared.events import ControlState, OperatingMode
 
 from switchboard_command_control.domain import CommandRecord, InstanceBeat
+from switchboard_shared.db import Connection
+from switchboard_shared.events import ControlState, OperatingMode
 
 
 class ControlStore(Protocol):

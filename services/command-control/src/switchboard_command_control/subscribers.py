@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from switchboard_command_control.handlers import record_heartbeat
+from switchboard_command_control.store import ControlStore
 from switchboard_shared.bus import Consumer
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import Heartbeat
 from switchboard_shared.topics import SERVICES_HEARTBEAT
-
-from switchboard_command_control.handlers import record_heartbeat
-from switchboard_command_control.store import ControlStore
 
 GROUP = "command-control"
 

@@ -1,0 +1,251 @@
+"""The audit service in-process against the real PostgreSQL and broker."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import psycopg
+import pytest
+from litestar.testing import AsyncTestClient
+from prometheus_client import CollectorRegistry
+
+from switchboard_audit.app import build_app
+from switchboard_audit.settings import AuditSettings
+from switchboard_deploy.testing import TEST_JWT_SECRET, mint_token, unique_id
+from switchboard_shared.bus import EventBus, create_broker
+from switchboard_shared.db import role_dsn
+from switchboard_shared.events import AuditEvent, AuditResult, ControlCommand
+from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS
+
+pytestmark = pytest.mark.integration
+
+DEADLINE_SECONDS = 20.0
+
+
+async def eventually(probe: Callable[[], Awaitable[Any]], what: str) -> Any:
+    """Polls until the probe returns something truthy, or fails naming what never happened."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DEADLINE_SECONDS
+    while loop.time() < deadline:
+        if result := await probe():
+            return result
+        await asyncio.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+async def client(infrastructure) -> AsyncIterator[AsyncTestClient]:
+    settings = AuditSettings(
+        database_url=infrastructure.database_url,
+        kafka_bootstrap_servers=infrastructure.bootstrap_servers,
+        kafka_enable_idempotence=not infrastructure.embedded_broker,
+        jwt_secret=TEST_JWT_SECRET,
+        http_port=0,
+    )
+    async with AsyncTestClient(build_app(settings)) as test_client:
+
+        async def ready() -> bool:
+            return (await test_client.get("/ready")).status_code == 200
+
+        await eventually(ready, "the audit service to be ready")
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+async def bus(infrastructure) -> AsyncIterator[EventBus]:
+    """The test's own producer: the app under test runs on the test client's event loop."""
+    broker = create_broker(
+        infrastructure.bootstrap_servers,
+        client_id="audit-test",
+        enable_idempotence=not infrastructure.embedded_broker,
+        registry=CollectorRegistry(),
+    )
+    await broker.start()
+    try:
+        yield EventBus(broker, source="switchboard/audit-test")
+    finally:
+        await broker.stop()
+
+
+def bearer(role: str, tenant_id: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(role=role, tenant_id=tenant_id)}"}
+
+
+PLATFORM = {"role": "super_admin"}
+
+
+async def publish(bus: EventBus, event: AuditEvent, envelope_id: str | None = None) -> str:
+    envelope_id = envelope_id or str(uuid.uuid4())
+    await bus.publish(
+        AUDIT_EVENTS, event, key=b"test", tenant_id=event.tenant_id, envelope_id=envelope_id
+    )
+    return envelope_id
+
+
+async def entries(client: AsyncTestClient, headers: dict[str, str], **filters: Any) -> list[dict]:
+    response = await client.get("/api/audit", params=filters, headers=headers)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+async def arrived(client: AsyncTestClient, actor_id: str, count: int) -> list[dict]:
+    async def probe() -> list[dict]:
+        found = await entries(client, bearer(**PLATFORM), user_id=actor_id, limit=500)
+        return found if len(found) >= count else []
+
+    return list(await eventually(probe, f"{count} entries of {actor_id}"))
+
+
+async def test_an_audit_event_from_the_bus_becomes_a_masked_chained_entry(client, bus):
+    actor = unique_id("actor")
+    event = AuditEvent(
+        action="user.created",
+        actor_id=actor,
+        actor_email="alice@example.com",
+        actor_role="owner",
+        tenant_id=unique_id("tenant"),
+        params={"email": "bob@example.com", "phone": "+14155550100"},
+    )
+    event_id = await publish(bus, event)
+    [entry] = await arrived(client, actor, 1)
+    assert entry["event_id"] == event_id
+    assert entry["user_email"] == "a***@example.com"
+    assert entry["params"] == {"email": "b***@example.com", "phone": "*******0100"}
+    assert len(entry["hash"]) == 64
+    assert entry["prev_hash"] != entry["hash"]
+
+
+async def test_a_redelivered_event_is_recorded_once(client, bus):
+    actor = unique_id("actor")
+    event = AuditEvent(action="calls.export", actor_id=actor)
+    event_id = await publish(bus, event)
+    await publish(bus, event, envelope_id=event_id)
+    await publish(bus, AuditEvent(action="marker", actor_id=actor))
+    found = await arrived(client, actor, 2)
+    assert sorted(e["action"] for e in found) == ["calls.export", "marker"]
+
+
+async def test_a_command_announced_on_both_topics_leaves_one_entry(client, bus):
+    actor, command_id = unique_id("sre"), str(uuid.uuid4())
+    command = ControlCommand(
+        command_id=command_id, command="shutdown", actor_id=actor, outcome=AuditResult.DENIED
+    )
+    await bus.publish(CONTROL_COMMANDS, command, key=b"c", envelope_id=command_id)
+    audit = AuditEvent(action="command.shutdown", actor_id=actor, result=AuditResult.DENIED)
+    await publish(bus, audit, envelope_id=command_id)
+    await publish(bus, AuditEvent(action="marker", actor_id=actor))
+    found = await arrived(client, actor, 2)
+    commands = [e for e in found if e["action"] == "command.shutdown"]
+    assert [(e["event_id"], e["result"]) for e in commands] == [(command_id, "denied")]
+
+
+async def test_the_chain_verifies_after_appends(client, bus):
+    actor = unique_id("actor")
+    for n in range(3):
+        await publish(bus, AuditEvent(action=f"step.{n}", actor_id=actor, params={"n": n / 3}))
+    await arrived(client, actor, 3)
+    response = await client.get("/api/audit/verify", headers=bearer(**PLATFORM))
+    assert response.status_code == 200
+    report = response.json()
+    assert report["valid"] is True, report
+    assert report["entries_checked"] >= 3
+
+
+async def test_tenant_owners_read_only_their_own_tenant(client, bus):
+    mine, theirs, actor = unique_id("tenant"), unique_id("tenant"), unique_id("actor")
+    for tenant in (mine, theirs, None):
+        await publish(bus, AuditEvent(action="location.created", actor_id=actor, tenant_id=tenant))
+    await arrived(client, actor, 3)
+    owner = bearer("owner", mine)
+    seen = await entries(client, owner, user_id=actor)
+    assert [e["tenant_id"] for e in seen] == [mine]
+    other = await client.get("/api/audit", params={"tenant_id": theirs}, headers=owner)
+    assert other.status_code == 404
+    platform = await entries(client, bearer(**PLATFORM), user_id=actor, tenant_id=theirs)
+    assert [e["tenant_id"] for e in platform] == [theirs]
+
+
+async def test_who_may_read_and_verify(client, bus):
+    assert (await client.get("/api/audit")).status_code == 401
+    assert (await client.get("/api/audit", headers=bearer("viewer", "t"))).status_code == 403
+    verify_as_owner = await client.get("/api/audit/verify", headers=bearer("owner", "t"))
+    assert verify_as_owner.status_code == 403
+    assert (await client.get("/api/audit", headers=bearer("sre"))).status_code == 200
+
+
+async def test_the_list_pages_with_an_opaque_cursor_and_refuses_bad_input(client, bus):
+    actor = unique_id("actor")
+    for n in range(5):
+        await publish(bus, AuditEvent(action=f"page.{n}", actor_id=actor))
+    await arrived(client, actor, 5)
+    headers, seen, cursor = bearer(**PLATFORM), [], None
+    while True:
+        params = {"user_id": actor, "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/api/audit", params=params, headers=headers)).json()
+        seen += [e["action"] for e in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert sorted(seen) == [f"page.{n}" for n in range(5)]
+    for bad in ({"cursor": "garbage!"}, {"limit": 0}, {"start": "yesterday"}):
+        response = await client.get("/api/audit", params=bad, headers=headers)
+        assert response.status_code == 400, (bad, response.text)
+
+
+def owner_connection(infrastructure) -> psycopg.Connection:
+    return psycopg.connect(infrastructure.database_url, autocommit=True)
+
+
+def service_connection(infrastructure) -> psycopg.Connection:
+    return psycopg.connect(role_dsn(infrastructure.database_url, "sb_audit", None), autocommit=True)
+
+
+async def some_seq(client: AsyncTestClient, bus: EventBus) -> int:
+    actor = unique_id("actor")
+    await publish(bus, AuditEvent(action="to.tamper", actor_id=actor, params={"amount": 10}))
+    [entry] = await arrived(client, actor, 1)
+    return int(entry["seq"])
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit.entries SET reason = 'changed' WHERE seq = %s",
+        "DELETE FROM audit.entries WHERE seq = %s",
+        "TRUNCATE audit.entries",
+    ],
+)
+async def test_the_log_refuses_changes_from_the_service_role_and_the_owner(
+    client, infrastructure, statement, bus
+):
+    seq = await some_seq(client, bus)
+    values = (seq,) if "%s" in statement else ()
+    for connect in (service_connection, owner_connection):
+        with connect(infrastructure) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(statement.encode(), values)
+    with owner_connection(infrastructure) as conn:
+        row = conn.execute("SELECT reason FROM audit.entries WHERE seq = %s", (seq,)).fetchone()
+    assert row == (None,)
+
+
+async def test_tampering_behind_the_triggers_back_is_detected(client, infrastructure, bus):
+    seq = await some_seq(client, bus)
+    headers = bearer(**PLATFORM)
+    tamper = "UPDATE audit.entries SET params = %s::jsonb WHERE seq = %s"
+    with owner_connection(infrastructure) as conn:
+        (original,) = conn.execute(
+            "SELECT params::text FROM audit.entries WHERE seq = %s", (seq,)
+        ).fetchone()
+        conn.execute("ALTER TABLE audit.entries DISABLE TRIGGER entries_append_only")
+        try:
+            conn.execute(tamper, ('{"amount": 1}', seq))
+            report = (await client.get("/api/audit/verify", headers=headers)).json()
+        finally:
+            conn.execute(tamper, (original, seq))
+            conn.execute("ALTER TABLE audit.entries ENABLE TRIGGER entries_append_only")
+    assert report["valid"] is False
+    assert report["first_broken_seq"] == seq
+    restored = (await client.get("/api/audit/verify", headers=headers)).json()
+    assert restored["valid"] is True
