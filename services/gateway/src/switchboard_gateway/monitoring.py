@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from prometheus_client import REGISTRY, CollectorRegistry
+from psycopg_pool import AsyncConnectionPool
 
 REQUESTS_METRIC = "litestar_requests"
 DURATION_METRIC = "litestar_request_duration_seconds"
@@ -18,8 +20,13 @@ READY_TIMEOUT_SECONDS = 2.0
 
 @dataclass(frozen=True)
 class Thresholds:
-    error_rate: float = 0.05
+    """Warning and critical levels from the invitation runbook's alert table (seed 003)."""
+
+    error_rate_warning: float = 0.02
+    error_rate_critical: float = 0.05
     p95_seconds: float = 2.0
+    database_seconds_warning: float = 1.0
+    database_seconds_critical: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -89,34 +96,60 @@ def _quantile(buckets: dict[float, float], q: float) -> float | None:
 
 
 def alerts(
-    stats: RequestStats, readiness: dict[str, dict[str, Any]], limits: Thresholds
+    stats: RequestStats,
+    readiness: dict[str, dict[str, Any]],
+    database_seconds: float | None,
+    limits: Thresholds,
 ) -> list[dict[str, Any]]:
     found = [
-        {
-            "alert": "service_not_ready",
-            "severity": "critical",
-            "service": name,
-            "status": report["status"],
-        }
+        _alert("service_not_ready", "critical", report["status"], None, service=name)
         for name, report in readiness.items()
         if report["status"] != "ready"
     ]
-    if stats.requests and stats.error_rate > limits.error_rate:
-        found.append(
-            {
-                "alert": "high_error_rate",
-                "severity": "warning",
-                "value": round(stats.error_rate, 4),
-                "threshold": limits.error_rate,
-            }
-        )
+    if stats.requests:
+        level = _level(stats.error_rate, limits.error_rate_warning, limits.error_rate_critical)
+        if level:
+            found.append(
+                _alert(
+                    "high_error_rate", level, round(stats.error_rate, 4), limits.error_rate_warning
+                )
+            )
     if stats.p95_seconds is not None and stats.p95_seconds > limits.p95_seconds:
-        found.append(
-            {
-                "alert": "slow_responses",
-                "severity": "warning",
-                "value": stats.p95_seconds,
-                "threshold": limits.p95_seconds,
-            }
+        found.append(_alert("slow_responses", "warning", stats.p95_seconds, limits.p95_seconds))
+    if database_seconds is None:
+        found.append(_alert("database_unreachable", "critical", None, None))
+    else:
+        level = _level(
+            database_seconds, limits.database_seconds_warning, limits.database_seconds_critical
         )
+        if level:
+            found.append(
+                _alert(
+                    "slow_database",
+                    level,
+                    round(database_seconds, 3),
+                    limits.database_seconds_warning,
+                )
+            )
     return found
+
+
+def _level(value: float, warning: float, critical: float) -> str | None:
+    if value > critical:
+        return "critical"
+    return "warning" if value > warning else None
+
+
+def _alert(name: str, severity: str, value: Any, threshold: Any, **extra: Any) -> dict[str, Any]:
+    return {"alert": name, "severity": severity, "value": value, "threshold": threshold, **extra}
+
+
+async def database_latency(pool: AsyncConnectionPool, timeout: float = 3.0) -> float | None:
+    """Seconds for one round trip to PostgreSQL, or None when it does not answer."""
+    started = time.perf_counter()
+    try:
+        async with pool.connection(timeout=timeout) as conn:
+            await conn.execute("SELECT 1")
+    except Exception:
+        return None
+    return time.perf_counter() - started

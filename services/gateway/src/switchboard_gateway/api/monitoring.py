@@ -7,7 +7,12 @@ from typing import Any
 from litestar import Controller, get
 from litestar.datastructures import State
 
-from switchboard_gateway.monitoring import Thresholds, request_stats, service_readiness
+from switchboard_gateway.monitoring import (
+    Thresholds,
+    database_latency,
+    request_stats,
+    service_readiness,
+)
 from switchboard_gateway.monitoring import alerts as find_alerts
 from switchboard_shared.auth.guards import requires
 from switchboard_shared.auth.roles import Permission
@@ -29,10 +34,11 @@ class MonitoringController(Controller):
         healthy = all(report["status"] == "ready" for report in services.values())
         return {"status": "healthy" if healthy else "degraded", "services": services}
 
-    @get("/metrics", sync_to_thread=False)
-    def metrics(self, state: State) -> dict[str, Any]:
+    @get("/metrics")
+    async def metrics(self, state: State) -> dict[str, Any]:
         stats = request_stats(state.service_name)
         return {
+            "database_seconds": await database_latency(state.runtime.pool),
             "requests": stats.requests,
             "server_errors": stats.server_errors,
             "error_rate": round(stats.error_rate, 4),
@@ -41,7 +47,12 @@ class MonitoringController(Controller):
 
     @get("/alerts")
     async def alerts(self, state: State) -> dict[str, Any]:
-        found = find_alerts(
-            request_stats(state.service_name), await _readiness(state), Thresholds()
-        )
-        return {"alerts": found, "count": len(found)}
+        database = await database_latency(state.runtime.pool)
+        stats = request_stats(state.service_name)
+        found = find_alerts(stats, await _readiness(state), database, Thresholds())
+        return {
+            "alerts": found,
+            "count": len(found),
+            "critical_count": sum(1 for a in found if a["severity"] == "critical"),
+            "warning_count": sum(1 for a in found if a["severity"] == "warning"),
+        }
