@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+
 from switchboard_command_control.domain import CommandRecord, InstanceBeat
 from switchboard_command_control.handlers import Ports, execute_command, republish_last_state
 from switchboard_shared.auth.principal import Principal

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from switchboard_command_control.domain import (
     CommandRefused,
     CommandRequest,
