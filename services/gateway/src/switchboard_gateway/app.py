@@ -10,6 +10,10 @@ from litestar.types import ControllerRouterHandler
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.auth import AuthController, JwksController
 from switchboard_gateway.api.forwarding import forward
+from switchboard_gateway.api.invitations import (
+    InvitationAcceptController,
+    TenantInvitationController,
+)
 from switchboard_gateway.api.monitoring import MonitoringController
 from switchboard_gateway.api.tenants import (
     PlatformUserController,
@@ -18,6 +22,7 @@ from switchboard_gateway.api.tenants import (
 )
 from switchboard_gateway.auth import AuthService
 from switchboard_gateway.bootstrap import ensure_platform_owner
+from switchboard_gateway.invitations import InvitationService
 from switchboard_gateway.key_store import KeyRing
 from switchboard_gateway.keys import KeyCipher
 from switchboard_gateway.passwords import Passwords
@@ -36,6 +41,8 @@ ROUTES: list[ControllerRouterHandler] = [
     TenantUserController,
     PlatformUserController,
     MonitoringController,
+    TenantInvitationController,
+    InvitationAcceptController,
     forward,
 ]
 
@@ -92,6 +99,13 @@ def _services(
         "forwarder": Forwarder(settings.service_urls(), settings.proxy_timeout_seconds),
         "auth": auth,
         "accounts": AccountService(runtime.pool, passwords, announcer),
+        "invitations": InvitationService(
+            runtime.pool,
+            passwords,
+            announcer,
+            settings.invitation_seconds,
+            settings.public_base_url,
+        ),
     }
 
 

@@ -11,8 +11,8 @@ from switchboard_shared.auth.revocations import RevocationList
 from switchboard_shared.bus import EventBus
 from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import Unavailable
-from switchboard_shared.events import AuditEvent, AuditResult, Revocation
-from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS
+from switchboard_shared.events import AuditEvent, AuditResult, Notification, Revocation
+from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS, NOTIFICATIONS
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +72,13 @@ class Announcer:
             raise Unavailable(
                 "revoked here, but not yet announced; retry", retry_after=5
             ) from error
+
+    async def notify(self, notification: Notification) -> None:
+        """Raises when the broker does not take it, so the caller can roll back."""
+        try:
+            await self._bus.publish(
+                NOTIFICATIONS, notification, key=event_key(None, notification.notification_id)
+            )
+        except Exception as error:
+            log.error("could not publish notification: %s", error)
+            raise Unavailable("the message could not be queued; retry", retry_after=5) from error

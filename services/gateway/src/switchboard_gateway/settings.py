@@ -35,9 +35,15 @@ class GatewaySettings(ServiceSettings):
     login_limit_per_account: int = 5
     login_limit_window: str = "15m"
     trusted_proxies: str = ""
+    invitation_lifetime: str = "7d"
+    public_base_url: str = "http://127.0.0.1:8000"
 
     @field_validator(
-        "jwt_expiration", "refresh_token_lifetime", "signing_key_lifetime", "login_limit_window"
+        "jwt_expiration",
+        "refresh_token_lifetime",
+        "signing_key_lifetime",
+        "login_limit_window",
+        "invitation_lifetime",
     )
     @classmethod
     def _is_duration(cls, value: str) -> str:
@@ -66,6 +72,10 @@ class GatewaySettings(ServiceSettings):
     @property
     def signing_key_seconds(self) -> int:
         return parse_duration(self.signing_key_lifetime)
+
+    @property
+    def invitation_seconds(self) -> int:
+        return parse_duration(self.invitation_lifetime)
 
     @property
     def login_window_seconds(self) -> int:

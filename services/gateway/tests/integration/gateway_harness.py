@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from collections.abc import Callable
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer
 from litestar.testing import AsyncTestClient
 
 from switchboard_deploy.embedded_broker import free_port
@@ -89,3 +92,24 @@ async def new_user(
     )
     assert response.status_code == 201, response.text
     return str(response.json()["id"]), email
+
+
+async def bus_events(
+    infrastructure: Stack, topic: str, wanted: Callable[[dict[str, Any]], bool], count: int
+) -> list[dict[str, Any]]:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=infrastructure.bootstrap_servers, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    found: list[dict[str, Any]] = []
+    try:
+        deadline = time.monotonic() + 20
+        while len(found) < count and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                bodies = (json.loads(r.value) for r in records if r.value)
+                found += [body for body in bodies if wanted(body)]
+            await asyncio.sleep(0)
+    finally:
+        await consumer.stop()
+    return found

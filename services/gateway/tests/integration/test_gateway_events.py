@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import jwt
 import pytest
-from aiokafka import AIOKafkaConsumer
-from gateway_harness import bearer, login, new_tenant, new_user, started_client
+from gateway_harness import bearer, bus_events, login, new_tenant, new_user, started_client
 from litestar.testing import AsyncTestClient
 
 from switchboard_deploy.stack import Stack
@@ -37,27 +34,6 @@ async def owner(client: AsyncTestClient[Any], platform_owner: Owner) -> str:
     return str((await login(client, platform_owner.email, platform_owner.password))["access_token"])
 
 
-async def _events(
-    infrastructure: Stack, topic: str, wanted: Callable[[dict[str, Any]], bool], count: int
-) -> list[dict[str, Any]]:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=infrastructure.bootstrap_servers, auto_offset_reset="earliest"
-    )
-    await consumer.start()
-    found: list[dict[str, Any]] = []
-    try:
-        deadline = time.monotonic() + 20
-        while len(found) < count and time.monotonic() < deadline:
-            batches = await consumer.getmany(timeout_ms=500)
-            for records in batches.values():
-                bodies = (json.loads(r.value) for r in records if r.value)
-                found += [body for body in bodies if wanted(body)]
-            await asyncio.sleep(0)
-    finally:
-        await consumer.stop()
-    return found
-
-
 async def test_sign_in_failure_and_success_are_audited_with_a_masked_email(
     client: AsyncTestClient[Any], owner: str, infrastructure: Stack
 ) -> None:
@@ -65,7 +41,7 @@ async def test_sign_in_failure_and_success_are_audited_with_a_masked_email(
     user_id, email = await new_user(client, owner, tenant, "viewer")
     await client.post("/api/auth/login", json={"email": email, "password": "wrong-password"})
     await login(client, email)
-    events = await _events(
+    events = await bus_events(
         infrastructure,
         AUDIT_EVENTS.name,
         lambda e: e.get("action") == "auth.login" and e.get("actor_id") == user_id,
@@ -85,7 +61,7 @@ async def test_user_creation_and_role_change_are_audited_with_their_actor(
         f"/api/tenants/{tenant}/users/{user_id}", json={"role": "operator"}, headers=bearer(owner)
     )
     owner_id = jwt.decode(owner, options={"verify_signature": False})["sub"]
-    events = await _events(
+    events = await bus_events(
         infrastructure, AUDIT_EVENTS.name, lambda e: e.get("resource") == f"user:{user_id}", 2
     )
     assert {e["action"] for e in events} == {"user.created", "user.role_changed"}
@@ -100,7 +76,7 @@ async def test_logout_announces_the_sessions_revocation(
     token = str((await login(client, email))["access_token"])
     sid = jwt.decode(token, options={"verify_signature": False})["sid"]
     await client.post("/api/auth/logout", headers=bearer(token))
-    found = await _events(
+    found = await bus_events(
         infrastructure, AUTH_REVOCATIONS.name, lambda e: e.get("subject_id") == sid, 1
     )
     assert [e["kind"] for e in found] == ["session"]

@@ -45,6 +45,16 @@ class UserUpdate(Strict):
     disabled: bool | None = None
 
 
+class InvitationCreate(Strict):
+    email: Email
+    role: Role
+
+
+class InvitationAccept(Strict):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    password: Annotated[str, StringConstraints(max_length=256)]
+
+
 class PageQuery(Strict):
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = None

@@ -1,0 +1,69 @@
+"""`/api/tenants/{tid}/invitations` and `/api/invitations/accept`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from switchboard_gateway.api.dependencies import PRINCIPAL
+from switchboard_gateway.api.schemas import InvitationAccept, InvitationCreate, user_view
+from switchboard_gateway.invitation_store import Invitation
+from switchboard_gateway.invitations import InvitationService
+from switchboard_shared.auth.guards import authenticated
+from switchboard_shared.auth.principal import Principal
+
+
+def _invitations(state: State) -> InvitationService:
+    return state.invitations  # type: ignore[no-any-return]
+
+
+INVITATIONS = {"invitations": Provide(_invitations, sync_to_thread=False)}
+
+
+def invitation_view(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "id": invitation.id,
+        "tenant_id": invitation.tenant_id,
+        "email": invitation.email,
+        "role": str(invitation.role),
+        "created_at": invitation.created_at.isoformat(),
+        "expires_at": invitation.expires_at.isoformat(),
+    }
+
+
+class TenantInvitationController(Controller):
+    path = "/api/tenants/{tenant_id:str}/invitations"
+    guards = [authenticated()]
+    dependencies = {**INVITATIONS, **PRINCIPAL}
+
+    @post("/", status_code=201)
+    async def invite(
+        self,
+        tenant_id: str,
+        data: InvitationCreate,
+        principal: Principal,
+        invitations: InvitationService,
+    ) -> dict[str, Any]:
+        invitation = await invitations.invite(principal, tenant_id, data.email, data.role)
+        return invitation_view(invitation)
+
+    @get("/")
+    async def pending(
+        self, tenant_id: str, principal: Principal, invitations: InvitationService
+    ) -> dict[str, Any]:
+        found = await invitations.pending(principal, tenant_id)
+        return {"items": [invitation_view(i) for i in found]}
+
+
+class InvitationAcceptController(Controller):
+    path = "/api/invitations/accept"
+    dependencies = INVITATIONS
+
+    @post("/", status_code=201)
+    async def accept(
+        self, data: InvitationAccept, invitations: InvitationService
+    ) -> dict[str, Any]:
+        return user_view(await invitations.accept(data.token, data.password))
