@@ -155,7 +155,7 @@ class IngestHarness:
         return AdmissionControl(self.app.state.ingest_deps.store, rate_per_second=rate, burst=burst)
 
     async def post(
-        self, provider: str, token: str, body: Any, headers: dict[str, str] | None = None
+        self, provider: str, token: str, body: Any, headers: dict[str, Any] | None = None
     ) -> Response:
         """Posts JSON (dict) or raw text/bytes (str, bytes) to the provider's webhook."""
         url = f"/api/webhooks/{provider}?token={token}"

@@ -273,7 +273,19 @@ def test_a_standard_webhook_without_an_id_is_keyed_by_call_kind_and_timestamp() 
 @pytest.mark.parametrize("provider", list(Provider))
 @pytest.mark.parametrize(
     "body",
-    [b"", b"   ", b"{", b"null", b"[]", b'"text"', b"\xff\xfe", b'{"a": Infinity}', b"[" * 50_000],
+    [
+        b"",
+        b"   ",
+        b"{",
+        b"null",
+        b"[]",
+        b'"text"',
+        b"\xff\xfe",
+        b'{"a": Infinity}',
+        b"[" * 50_000,
+        b'{"call_id": "\\ud800", "message": "\\uDFFF"}',
+        b'{"n": ' + b"9" * 5000 + b"}",
+    ],
 )
 def test_no_provider_answers_a_malformed_body_with_anything_but_a_client_error(
     provider: Provider, body: bytes

@@ -63,7 +63,19 @@ def json_object(body: bytes) -> dict[str, Any]:
         ) from None
     if not isinstance(value, dict):
         raise BadRequest("body must be a JSON object", code="malformed_body")
+    if b"\\ud" in body.lower():
+        _refuse_lone_surrogates(value)
     return value
+
+
+def _refuse_lone_surrogates(value: dict[str, Any]) -> None:
+    """JSON may escape half a UTF-16 pair (`\\ud800`); such text can never be re-encoded."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise BadRequest(
+            "body contains an unpaired UTF-16 surrogate", code="malformed_body"
+        ) from None
 
 
 def form_pairs(body: bytes) -> list[tuple[str, str]]:
