@@ -105,9 +105,10 @@ class AuthService:
             await sessions.insert_refresh_token(
                 conn, hash_refresh_token(refresh), session_id, user.tenant_id
             )
-        return self._pair(user, session_id, refresh)
+        return await self._pair(user, session_id, refresh)
 
-    def _pair(self, user: User, session_id: str, refresh: str) -> TokenPair:
+    async def _pair(self, user: User, session_id: str, refresh: str) -> TokenPair:
+        await self._issuer.refresh_keys()
         subject = TokenSubject(user.id, user.email, str(user.role), user.tenant_id, session_id)
         return TokenPair(self._issuer.issue(subject), refresh, self._issuer.lifetime_seconds)
 
@@ -131,7 +132,7 @@ class AuthService:
         if problem is not None or user is None:
             await self._refuse_refresh(session, problem or "user gone", reused)
         assert user is not None
-        return self._pair(user, session.id, new_refresh)
+        return await self._pair(user, session.id, new_refresh)
 
     async def _refuse_refresh(self, session: Session, problem: str, reused: bool) -> None:
         if session.revoked_at is None:

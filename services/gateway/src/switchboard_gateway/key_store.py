@@ -26,6 +26,7 @@ from switchboard_gateway.keys import (
 log = logging.getLogger(__name__)
 
 RELOAD_INTERVAL_SECONDS = 5.0
+STALE_AFTER_SECONDS = 60.0
 KEY_CREATION_LOCK = 0x5B_6B_65_79  # advisory lock id: one replica creates the first key
 
 
@@ -111,6 +112,12 @@ class KeyRing:
         if not usable:
             raise LookupError("no usable signing key loaded")
         return usable[-1]
+
+    async def refresh_if_stale(self) -> None:
+        if time.monotonic() - self._loaded_at > STALE_AFTER_SECONDS:
+            async with self._lock:
+                if time.monotonic() - self._loaded_at > STALE_AFTER_SECONDS:
+                    await self._try_reload()
 
     async def ready(self) -> bool:
         return any(key.can_sign for key in self._keys.values())

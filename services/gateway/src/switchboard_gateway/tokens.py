@@ -20,6 +20,8 @@ REFRESH_TOKEN_BYTES = 32
 class SigningKeys(Protocol):
     def signing_key(self) -> SigningKey: ...
 
+    async def refresh_if_stale(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class TokenSubject:
@@ -38,6 +40,10 @@ class TokenIssuer:
         self._issuer = issuer
         self._audience = audience
         self.lifetime_seconds = lifetime_seconds
+
+    async def refresh_keys(self) -> None:
+        """Picks up a key another replica rotated in (checked at most once a minute)."""
+        await self._keys.refresh_if_stale()
 
     def issue(self, subject: TokenSubject, now: int | None = None) -> str:
         key = self._keys.signing_key()

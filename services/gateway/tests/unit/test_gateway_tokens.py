@@ -31,6 +31,9 @@ class MemoryKeys:
     def signing_key(self) -> SigningKey:
         return list(self.keys.values())[-1]
 
+    async def refresh_if_stale(self) -> None:
+        return None
+
     async def public_key(self, kid: str) -> Any | None:
         key = self.keys.get(kid)
         return key.public_key if key else None

@@ -82,8 +82,9 @@ class JwksController(Controller):
     path = "/.well-known/jwks.json"
     include_in_schema = False
 
-    @get("/", sync_to_thread=False)
-    def jwks(self, state: State) -> Response[dict[str, Any]]:
+    @get("/")
+    async def jwks(self, state: State) -> Response[dict[str, Any]]:
         keys: KeyRing = state.key_ring
+        await keys.refresh_if_stale()
         body = {"keys": [key.public_jwk() for key in keys.published()]}
         return Response(body, headers={"Cache-Control": "public, max-age=60"})
