@@ -249,3 +249,33 @@ async def test_tampering_behind_the_triggers_back_is_detected(client, infrastruc
     assert report["first_broken_seq"] == seq
     restored = (await client.get("/api/audit/verify", headers=headers)).json()
     assert restored["valid"] is True
+
+
+def audit_partitions(app: Any) -> set[int]:
+    for subscriber in app.state.runtime.broker.subscribers:
+        if AUDIT_EVENTS.name in subscriber.topic_names and subscriber.consumer is not None:
+            return {tp.partition for tp in subscriber.consumer.assignment()}
+    return set()
+
+
+async def test_two_replicas_appending_at_once_keep_one_linear_chain(client, bus, infrastructure):
+    settings = AuditSettings(
+        database_url=infrastructure.database_url,
+        kafka_bootstrap_servers=infrastructure.bootstrap_servers,
+        kafka_enable_idempotence=not infrastructure.embedded_broker,
+        jwt_secret=TEST_JWT_SECRET,
+    )
+    actor = unique_id("actor")
+    async with AsyncTestClient(build_app(settings)) as second:
+
+        async def both_consuming() -> bool:
+            mine, theirs = audit_partitions(client.app), audit_partitions(second.app)
+            return bool(mine and theirs and not mine & theirs)
+
+        await eventually(both_consuming, "both replicas to share the audit partitions")
+        for n in range(60):
+            event = AuditEvent(action=f"burst.{n}", actor_id=actor, tenant_id=f"t{n % 7}")
+            await bus.publish(AUDIT_EVENTS, event, key=f"t{n % 7}:{n}".encode())
+        await arrived(client, actor, 60)
+    report = (await client.get("/api/audit/verify", headers=bearer(**PLATFORM))).json()
+    assert report["valid"] is True, report
