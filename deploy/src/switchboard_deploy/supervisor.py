@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from switchboard_deploy.lifetime import die_with_parent
 from switchboard_deploy.services import ServiceSpec
 
 
@@ -41,6 +42,7 @@ class Supervisor:
             stdout=log_file.open("ab"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         running = ServiceProcess(spec, port, process, log_file)
         self.processes[spec.name] = running
