@@ -13,7 +13,7 @@ from typing import Literal
 from urllib.parse import parse_qsl
 
 from switchboard_shared.envelope import event_key
-from switchboard_shared.errors import AppError, Unauthorized
+from switchboard_shared.errors import AppError, BadRequest, Unauthorized
 from switchboard_shared.events import LeadEvent, WebhookReceived, utcnow
 from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS, WEBHOOKS_RECEIVED
 from switchboard_webhook_ingest.admission import AdmissionControl
@@ -70,6 +70,7 @@ async def ingest(deps: IngestDeps, request: WebhookRequest) -> Outcome:
     try:
         verification = _verify(deps, provider, request, secrets)
         parsed = PARSERS[provider](Incoming(request.body, request.content_type, request.headers))
+        _ensure_publishable(parsed)
     except AppError as error:
         await _log_outcome(deps, token, "rejected", None, f"{error.code}: {error.detail}"[:300])
         raise
@@ -77,6 +78,17 @@ async def ingest(deps: IngestDeps, request: WebhookRequest) -> Outcome:
         await _log_outcome(deps, token, "ignored", None, parsed.ignored)
         return Outcome(event_id=None, ignored=parsed.ignored)
     return await _deliver(deps, token, request, parsed, verification)
+
+
+def _ensure_publishable(parsed: Parsed) -> None:
+    """An event that cannot be encoded is the client's fault (400), not a reason to retry (503)."""
+    try:
+        if parsed.event is not None:
+            parsed.event.model_dump_json()
+    except (ValueError, TypeError, UnicodeError) as error:
+        raise BadRequest(
+            f"body cannot be re-encoded: {str(error)[:120]}", code="malformed_body"
+        ) from None
 
 
 async def _admit(deps: IngestDeps, token: WebhookToken) -> list[str]:
