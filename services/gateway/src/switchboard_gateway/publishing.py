@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -15,6 +16,9 @@ from switchboard_shared.events import AuditEvent, AuditResult, Notification, Rev
 from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS, NOTIFICATIONS
 
 log = logging.getLogger(__name__)
+
+AUDIT_PUBLISH_SECONDS = 3.0
+PUBLISH_SECONDS = 5.0
 
 
 class Announcer:
@@ -50,12 +54,15 @@ class Announcer:
             reason=reason,
         )
         try:
-            await self._bus.publish(
-                AUDIT_EVENTS,
-                event,
-                key=event_key(tenant_id, resource or action),
-                tenant_id=tenant_id,
-                actor=event.actor_id,
+            await asyncio.wait_for(
+                self._bus.publish(
+                    AUDIT_EVENTS,
+                    event,
+                    key=event_key(tenant_id, resource or action),
+                    tenant_id=tenant_id,
+                    actor=event.actor_id,
+                ),
+                AUDIT_PUBLISH_SECONDS,
             )
         except Exception as error:
             log.error("could not publish audit event %s: %s", action, error)
@@ -66,7 +73,10 @@ class Announcer:
         revocation = Revocation(kind=kind, subject_id=subject_id, expires_at=expires_at)
         self._revocations.add(revocation)
         try:
-            await self._bus.publish(AUTH_REVOCATIONS, revocation, key=event_key(None, subject_id))
+            await asyncio.wait_for(
+                self._bus.publish(AUTH_REVOCATIONS, revocation, key=event_key(None, subject_id)),
+                PUBLISH_SECONDS,
+            )
         except Exception as error:
             log.error("could not publish %s revocation: %s", kind, error)
             raise Unavailable(
@@ -76,8 +86,11 @@ class Announcer:
     async def notify(self, notification: Notification) -> None:
         """Raises when the broker does not take it, so the caller can roll back."""
         try:
-            await self._bus.publish(
-                NOTIFICATIONS, notification, key=event_key(None, notification.notification_id)
+            await asyncio.wait_for(
+                self._bus.publish(
+                    NOTIFICATIONS, notification, key=event_key(None, notification.notification_id)
+                ),
+                PUBLISH_SECONDS,
             )
         except Exception as error:
             log.error("could not publish notification: %s", error)
