@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from psycopg_pool import AsyncConnectionPool
 
@@ -65,17 +66,7 @@ class AuthService:
         stored_hash = user.password_hash if user else None
         valid = await asyncio.to_thread(self._passwords.verify, stored_hash, password)
         if user is None or not valid or user.disabled:
-            await self._announcer.audit(
-                "auth.login",
-                None,
-                actor_id=user.id if user else None,
-                actor_email=mask_email(email),
-                tenant_id=user.tenant_id if user else None,
-                result=AuditResult.FAILURE,
-                reason="disabled" if user and valid else "bad credentials",
-            )
-            await self._limiter.record_failure(client.address, email)
-            raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+            await self._refuse_login(email, user, valid, client)
         pair = await self._open_session(user, client)
         await self._limiter.clear_account(email)
         await self._announcer.audit(
@@ -87,6 +78,22 @@ class AuthService:
             resource=f"user:{user.id}",
         )
         return pair
+
+    async def _refuse_login(
+        self, email: str, user: User | None, valid: bool, client: Client
+    ) -> NoReturn:
+        """The same answer for an unknown e-mail, a wrong password and a disabled account."""
+        await self._announcer.audit(
+            "auth.login",
+            None,
+            actor_id=user.id if user else None,
+            actor_email=mask_email(email),
+            tenant_id=user.tenant_id if user else None,
+            result=AuditResult.FAILURE,
+            reason="disabled" if user and valid else "bad credentials",
+        )
+        await self._limiter.record_failure(client.address, email)
+        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
 
     async def _open_session(self, user: User, client: Client) -> TokenPair:
         session_id = str(uuid.uuid4())
