@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
 
 from switchboard_gateway.api.dependencies import AUTH, PRINCIPAL
+from switchboard_gateway.api.errors import DATABASE_ERRORS
 from switchboard_gateway.api.schemas import LoginRequest, RefreshRequest, session_view, user_view
 from switchboard_gateway.auth import AuthService, Client, TokenPair
 from switchboard_gateway.key_store import KeyRing
@@ -37,6 +38,7 @@ def _client(request: Request[Any, Any, Any]) -> Client:
 
 class AuthController(Controller):
     path = "/api/auth"
+    exception_handlers = DATABASE_ERRORS
     dependencies = AUTH
 
     @post("/login", status_code=200)

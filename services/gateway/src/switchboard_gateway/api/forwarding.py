@@ -8,6 +8,7 @@ from litestar import HttpMethod, Request, Response, route
 from litestar.datastructures import State
 
 from switchboard_gateway.accounts import AccountService
+from switchboard_gateway.api.errors import DATABASE_ERRORS
 from switchboard_gateway.proxy import Forwarder, Incoming, owning_service
 from switchboard_shared.errors import NotFound
 
@@ -41,7 +42,12 @@ FORWARDED_PATHS = [
 ]
 
 
-@route(FORWARDED_PATHS, http_method=METHODS, include_in_schema=False)
+@route(
+    FORWARDED_PATHS,
+    http_method=METHODS,
+    include_in_schema=False,
+    exception_handlers=DATABASE_ERRORS,
+)
 async def forward(request: Request[Any, Any, State]) -> Response[bytes]:
     path = request.url.path
     service = owning_service(path)

@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from switchboard_gateway.api.dependencies import PRINCIPAL
+from switchboard_gateway.api.errors import DATABASE_ERRORS
 from switchboard_gateway.api.schemas import InvitationAccept, InvitationCreate, user_view
 from switchboard_gateway.invitation_store import Invitation
 from switchboard_gateway.invitations import InvitationService
@@ -36,6 +37,7 @@ def invitation_view(invitation: Invitation) -> dict[str, Any]:
 
 class TenantInvitationController(Controller):
     path = "/api/tenants/{tenant_id:str}/invitations"
+    exception_handlers = DATABASE_ERRORS
     guards = [authenticated()]
     dependencies = {**INVITATIONS, **PRINCIPAL}
 
@@ -60,6 +62,7 @@ class TenantInvitationController(Controller):
 
 class InvitationAcceptController(Controller):
     path = "/api/invitations/accept"
+    exception_handlers = DATABASE_ERRORS
     dependencies = INVITATIONS
 
     @post("/", status_code=201)

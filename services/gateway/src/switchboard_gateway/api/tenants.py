@@ -9,6 +9,7 @@ from litestar.params import Parameter
 
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.dependencies import ACCOUNTS, PRINCIPAL
+from switchboard_gateway.api.errors import DATABASE_ERRORS
 from switchboard_gateway.api.schemas import (
     TenantCreate,
     UserCreate,
@@ -34,6 +35,7 @@ def _page(items: list[Any], limit: int, view: Any) -> dict[str, Any]:
 
 class TenantController(Controller):
     path = "/api/tenants"
+    exception_handlers = DATABASE_ERRORS
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
@@ -57,6 +59,7 @@ class TenantController(Controller):
 
 class TenantUserController(Controller):
     path = "/api/tenants/{tenant_id:str}/users"
+    exception_handlers = DATABASE_ERRORS
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
@@ -104,6 +107,7 @@ class PlatformUserController(Controller):
     """Platform accounts (super_admin, sre, implementation_lead) belong to no tenant."""
 
     path = "/api/platform/users"
+    exception_handlers = DATABASE_ERRORS
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
