@@ -36,13 +36,16 @@ def test_an_unknown_account_costs_about_as_much_as_a_known_one() -> None:
     passwords = Passwords()
     hashed = passwords.hash("correct-horse-battery")
 
-    def cost(stored: str | None) -> float:
-        started = time.perf_counter()
-        for _ in range(3):
+    def fastest(stored: str | None) -> float:
+        """The fastest of several checks: robust against a busy machine."""
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
             passwords.verify(stored, "wrong-password-here")
-        return time.perf_counter() - started
+            runs.append(time.perf_counter() - started)
+        return min(runs)
 
-    known, unknown = cost(hashed), cost(None)
+    known, unknown = fastest(hashed), fastest(None)
     assert 0.5 < unknown / known < 2.0
 
 
