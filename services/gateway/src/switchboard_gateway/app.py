@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar
@@ -69,7 +70,10 @@ def build_app(settings: GatewaySettings) -> Litestar:
     app = create_app(
         runtime, route_handlers=ROUTES, on_connected=[prepare_keys, bootstrap_owner], state=state
     )
-    app.state.readiness_checks = {**app.state.readiness_checks, "signing_keys": keys.ready}
+    app.state.readiness_checks = {
+        **app.state.readiness_checks,
+        "database": _database_and_keys(runtime, keys),
+    }
     app.on_shutdown.append(state["forwarder"].aclose)
     return app
 
@@ -107,6 +111,15 @@ def _services(
             settings.public_base_url,
         ),
     }
+
+
+def _database_and_keys(runtime: Runtime, keys: KeyRing) -> Callable[[], Awaitable[bool]]:
+    """The gateway's database is ready when it answers and the signing keys are loaded from it."""
+
+    async def check() -> bool:
+        return await runtime.database_ready() and await keys.ready()
+
+    return check
 
 
 def _own_verifier(settings: GatewaySettings, runtime: Runtime, keys: KeyRing) -> TokenVerifier:

@@ -22,6 +22,7 @@ from switchboard_gateway.keys import (
     new_signing_key,
     public_pem,
 )
+from switchboard_shared.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ class KeyRing:
     def signing_key(self) -> SigningKey:
         usable = [k for k in self._keys.values() if k.can_sign]
         if not usable:
-            raise LookupError("no usable signing key loaded")
+            raise Unavailable("no signing key is loaded yet; retry shortly", retry_after=5)
         return usable[-1]
 
     async def refresh_if_stale(self) -> None:

@@ -13,6 +13,7 @@ import jwt
 
 from switchboard_gateway.keys import SigningKey
 from switchboard_shared.auth.tokens import ACCESS_TOKEN_TYPE, ASYMMETRIC_ALGORITHM
+from switchboard_shared.errors import Unavailable
 
 REFRESH_TOKEN_BYTES = 32
 
@@ -48,7 +49,7 @@ class TokenIssuer:
     def issue(self, subject: TokenSubject, now: int | None = None) -> str:
         key = self._keys.signing_key()
         if key.private_key is None:
-            raise LookupError(f"signing key {key.kid} has no private key")
+            raise Unavailable(f"signing key {key.kid} cannot sign; retry shortly", retry_after=5)
         issued_at = int(time.time()) if now is None else now
         claims: dict[str, Any] = {
             "sub": subject.user_id,
