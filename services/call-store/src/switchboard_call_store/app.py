@@ -5,9 +5,21 @@ from __future__ import annotations
 from litestar import Litestar
 from switchboard_shared.runtime import build_runtime, create_app
 
+from switchboard_call_store.api import AdminCallController, CallController
+from switchboard_call_store.reader import PostgresCallReader
 from switchboard_call_store.settings import CallStoreSettings
+from switchboard_call_store.store import PostgresCallStore
+from switchboard_call_store.subscribers import CallSubscribers, ProcessingGate
 
 
 def build_app(settings: CallStoreSettings) -> Litestar:
     runtime = build_runtime(settings, package=__package__ or "switchboard_call_store")
-    return create_app(runtime, route_handlers=[])
+    gate = ProcessingGate(runtime.maintenance)
+    CallSubscribers(PostgresCallStore(runtime.pool), gate).register(
+        runtime.consumer, settings.consumer_group
+    )
+    return create_app(
+        runtime,
+        route_handlers=[CallController, AdminCallController],
+        state={"call_reader": PostgresCallReader(runtime.pool), "processing_gate": gate},
+    )

@@ -8,3 +8,5 @@ from switchboard_shared.settings import ServiceSettings
 class CallStoreSettings(ServiceSettings):
     service_name: str = "call-store"
     http_port: int = 8002
+    consumer_group: str = "call-store"
+    dlq_replay_group: str = "call-store-dlq-replay"

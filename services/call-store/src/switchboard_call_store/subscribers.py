@@ -1,0 +1,70 @@
+"""Kafka entry points: wait while processing is paused, find the tenant, call a use case.
+
+Offsets commit only after the handler returns (the consumer group acknowledges after the
+transaction), so a paused or failing message is neither acknowledged nor dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from switchboard_shared.bus import Consumer
+from switchboard_shared.envelope import Envelope
+from switchboard_shared.events import CallEvent, LeadEvent
+from switchboard_shared.maintenance import MaintenanceState
+from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS
+
+from switchboard_call_store.domain import event_identity, event_tenant
+from switchboard_call_store.handlers import record_call_event, record_lead_event
+from switchboard_call_store.store import CallStore
+
+log = logging.getLogger(__name__)
+
+PAUSE_POLL_SECONDS = 0.1
+
+
+class ProcessingGate:
+    """Holds messages while the platform is in maintenance; lets them through once it runs."""
+
+    def __init__(
+        self, maintenance: MaintenanceState, poll_seconds: float = PAUSE_POLL_SECONDS
+    ) -> None:
+        self._maintenance = maintenance
+        self._poll = poll_seconds
+        self.waiting = 0
+
+    async def wait_until_running(self) -> None:
+        if not self._maintenance.processing_paused:
+            return
+        self.waiting += 1
+        log.info("processing paused by maintenance; holding the message")
+        try:
+            while self._maintenance.processing_paused:  # noqa: ASYNC110 (the state has no event to await)
+                await asyncio.sleep(self._poll)
+        finally:
+            self.waiting -= 1
+
+
+class CallSubscribers:
+    def __init__(self, store: CallStore, gate: ProcessingGate) -> None:
+        self._store = store
+        self._gate = gate
+
+    async def on_call_event(self, event: CallEvent, envelope: Envelope) -> None:
+        tenant_id = event_tenant(envelope.tenant_id)
+        await self._gate.wait_until_running()
+        await record_call_event(
+            self._store, event, tenant_id=tenant_id, event_id=event_identity(envelope.id)
+        )
+
+    async def on_lead_event(self, event: LeadEvent, envelope: Envelope) -> None:
+        tenant_id = event_tenant(envelope.tenant_id)
+        await self._gate.wait_until_running()
+        await record_lead_event(
+            self._store, event, tenant_id=tenant_id, event_id=event_identity(envelope.id)
+        )
+
+    def register(self, consumer: Consumer, group_id: str) -> None:
+        consumer.subscribe(CALLS_EVENTS, CallEvent, self.on_call_event, group_id=group_id)
+        consumer.subscribe(LEADS_EVENTS, LeadEvent, self.on_lead_event, group_id=group_id)
