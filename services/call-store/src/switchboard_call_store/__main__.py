@@ -1,10 +1,9 @@
 """`python -m switchboard_call_store` runs the call-store service."""
 
-from switchboard_shared.runtime import run
-from switchboard_shared.settings import load_settings
-
 from switchboard_call_store.app import build_app
 from switchboard_call_store.settings import CallStoreSettings
+from switchboard_shared.runtime import run
+from switchboard_shared.settings import load_settings
 
 
 def main() -> None:

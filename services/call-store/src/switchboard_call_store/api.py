@@ -7,17 +7,17 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.di import Provide
-from switchboard_shared.auth.guards import provide_principal, requires
-from switchboard_shared.auth.principal import Principal
-from switchboard_shared.auth.roles import Permission, Role
-from switchboard_shared.db import ALL_TENANTS
-from switchboard_shared.errors import BadRequest, NotFound
 
 from switchboard_call_store.handlers import utc_now
 from switchboard_call_store.queries import parse_call_query
 from switchboard_call_store.reader import CallReader
 from switchboard_call_store.transcripts import TranscriptDocument, render_txt
 from switchboard_call_store.views import call_view, library_item, transcript_view
+from switchboard_shared.auth.guards import provide_principal, requires
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission, Role
+from switchboard_shared.db import ALL_TENANTS
+from switchboard_shared.errors import BadRequest, NotFound
 
 AnyRequest = Request[Any, Any, Any]
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from litestar import Litestar
-from switchboard_shared.runtime import build_runtime, create_app
 
 from switchboard_call_store.api import AdminCallController, CallController
 from switchboard_call_store.reader import PostgresCallReader
 from switchboard_call_store.settings import CallStoreSettings
 from switchboard_call_store.store import PostgresCallStore
 from switchboard_call_store.subscribers import CallSubscribers, ProcessingGate
+from switchboard_shared.runtime import build_runtime, create_app
 
 
 def build_app(settings: CallStoreSettings) -> Litestar:

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from switchboard_shared.events import CallEvent, LeadEvent
-
 from switchboard_call_store.domain import CallRecord, merge, merge_contact, recording_fetch
 from switchboard_call_store.store import CallStore, CallWriter
+from switchboard_shared.events import CallEvent, LeadEvent
 
 Clock = Callable[[], datetime]
 

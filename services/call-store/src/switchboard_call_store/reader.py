@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from psycopg_pool import AsyncConnectionPool
-from switchboard_shared.db import ALL_TENANTS, Connection, tenant_transaction
 
 from switchboard_call_store.domain import (
     BEST_DISPOSITIONS,
@@ -21,6 +20,7 @@ from switchboard_call_store.domain import (
     WORST_MAX_DURATION_SEC,
 )
 from switchboard_call_store.queries import CallQuery, Cursor
+from switchboard_shared.db import ALL_TENANTS, Connection, tenant_transaction
 
 CALL_FIELDS = (
     "c.id, c.tenant_id, c.call_id, c.provider, c.direction, c.phone_number, c.agent_name, "

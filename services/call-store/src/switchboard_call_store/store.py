@@ -10,9 +10,9 @@ from typing import Any, Protocol
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
-from switchboard_shared.db import Connection, tenant_transaction
 
 from switchboard_call_store.domain import CallRecord, ContactRecord, RecordingFetch
+from switchboard_shared.db import Connection, tenant_transaction
 
 CALL_COLUMNS = (
     "call_id", "provider", "status", "last_event_at", "direction", "phone_number", "agent_name",

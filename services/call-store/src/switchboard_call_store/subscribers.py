@@ -9,15 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from switchboard_call_store.domain import event_identity, event_tenant
+from switchboard_call_store.handlers import record_call_event, record_lead_event
+from switchboard_call_store.store import CallStore
 from switchboard_shared.bus import Consumer
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import CallEvent, LeadEvent
 from switchboard_shared.maintenance import MaintenanceState
 from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS
-
-from switchboard_call_store.domain import event_identity, event_tenant
-from switchboard_call_store.handlers import record_call_event, record_lead_event
-from switchboard_call_store.store import CallStore
 
 log = logging.getLogger(__name__)
 

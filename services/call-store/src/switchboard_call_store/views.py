@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from switchboard_shared.masking import mask_phone_number, mask_text
-
 from switchboard_call_store.reader import Row
+from switchboard_shared.masking import mask_phone_number, mask_text
 
 HIDDEN = ("sort_at",)
 LIBRARY_FIELDS = (

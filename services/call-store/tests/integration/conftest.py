@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 import psycopg
 import pytest
 from litestar import Litestar
-from prometheus_client import CollectorRegistry
 from litestar.testing import AsyncTestClient
+from prometheus_client import CollectorRegistry
 from psycopg.rows import dict_row
+
 from switchboard_call_store.app import build_app
 from switchboard_call_store.settings import CallStoreSettings
 from switchboard_deploy.stack import Stack

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+
 from conftest import CallStoreHarness, call_event, eventually, lead_event
 from switchboard_deploy.testing import unique_id
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+
 from switchboard_call_store.queries import MAX_LIMIT, Cursor, parse_call_query
 from switchboard_shared.errors import BadRequest
 
