@@ -30,6 +30,8 @@ FORWARDED_REQUEST_HEADERS = frozenset(
         "webhook-timestamp",
         "webhook-signature",
         "x-webhook-token",
+        "x-webhook-secret",
+        "x-vapi-secret",
     }
 )
 DROPPED_RESPONSE_HEADERS = frozenset(
