@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+
 from conftest import CallStoreHarness, call_event, eventually
 from switchboard_deploy.testing import unique_id
 
@@ -30,7 +31,8 @@ async def stored_calls(
 
     async def all_there() -> list[dict[str, Any]]:
         rows = await harness.rows(
-            "SELECT * FROM calls WHERE tenant_id = %s AND call_id = ANY(%s) ORDER BY sort_at DESC, id DESC",
+            "SELECT * FROM calls WHERE tenant_id = %s AND call_id = ANY(%s) "
+            "ORDER BY sort_at DESC, id DESC",
             tenant,
             call_ids,
         )
@@ -175,7 +177,8 @@ async def test_the_transcript_comes_as_json_and_as_seed_text(call_store: CallSto
     masked = await call_store.client.get(
         path, headers=call_store.headers("viewer", tenant), params={"format": "txt"}
     )
-    assert PHONE not in masked.text and "4567" in masked.text
+    assert PHONE not in masked.text
+    assert "4567" in masked.text
     bad = await call_store.client.get(path, headers=operator, params={"format": "pdf"})
     assert bad.status_code == 400
 
@@ -230,7 +233,8 @@ async def test_the_super_admin_sees_every_tenant_and_a_tenant_admin_only_theirs(
         "/api/admin/calls", headers=call_store.headers("super_admin", None), params={"limit": "200"}
     )
     body = super_admin.json()
-    assert body["is_super_admin"] is True and body["filtered_by_tenants"] is None
+    assert body["is_super_admin"] is True
+    assert body["filtered_by_tenants"] is None
     assert len(body["items"]) >= 2
 
     for tenant, call_id in ((first, call_id_first), (second, call_id_second)):
@@ -244,7 +248,8 @@ async def test_the_super_admin_sees_every_tenant_and_a_tenant_admin_only_theirs(
     admin = (
         await call_store.client.get("/api/admin/calls", headers=call_store.headers("admin", first))
     ).json()
-    assert admin["is_super_admin"] is False and admin["filtered_by_tenants"] == [first]
+    assert admin["is_super_admin"] is False
+    assert admin["filtered_by_tenants"] == [first]
     assert {i["tenant_id"] for i in admin["items"]} == {first}
     elsewhere = await call_store.client.get(
         "/api/admin/calls", headers=call_store.headers("admin", first), params={"tenant_id": second}
