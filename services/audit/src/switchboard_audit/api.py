@@ -7,8 +7,8 @@ from typing import Any
 
 from litestar import Controller, get
 from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery, Parameter
 
 from switchboard_audit.handlers import list_entries, verify_chain
 from switchboard_audit.store import AuditStore, EntryQuery
@@ -29,14 +29,14 @@ class AuditController(Controller):
     async def list_audit(
         self,
         state: State,
-        principal: Principal,
-        user_id: str | None = None,
-        action: str | None = None,
-        tenant_id: str | None = None,
-        start: datetime | None = None,
-        end: datetime | None = None,
+        principal: NamedDependency[Principal],
+        user_id: FromQuery[str | None] = None,
+        action: FromQuery[str | None] = None,
+        tenant_id: FromQuery[str | None] = None,
+        start: FromQuery[datetime | None] = None,
+        end: FromQuery[datetime | None] = None,
         limit: int = Parameter(default=50, ge=1, le=MAX_LIMIT),
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         if start and end and _aware(start) > _aware(end):
             raise BadRequest("start must not be after end", code="invalid_range")
@@ -52,7 +52,7 @@ class AuditController(Controller):
         return await list_entries(_store(state), principal, query, cursor)
 
     @get("/verify")
-    async def verify(self, state: State, principal: Principal) -> dict[str, Any]:
+    async def verify(self, state: State, principal: NamedDependency[Principal]) -> dict[str, Any]:
         return await verify_chain(_store(state), principal)
 
 

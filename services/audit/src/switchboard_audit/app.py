@@ -14,5 +14,5 @@ from switchboard_shared.runtime import build_runtime, create_app
 def build_app(settings: AuditSettings) -> Litestar:
     runtime = build_runtime(settings, package=__package__ or "switchboard_audit")
     store = PostgresAuditStore(runtime.pool)
-    subscribers.subscribe(runtime.consumer, store)
+    subscribers.subscribe(runtime.consumer, store, group=settings.consumer_group)
     return create_app(runtime, route_handlers=[AuditController], state={"audit_store": store})

@@ -8,3 +8,4 @@ from switchboard_shared.settings import ServiceSettings
 class AuditSettings(ServiceSettings):
     service_name: str = "audit"
     http_port: int = 8005
+    consumer_group: str = "audit"

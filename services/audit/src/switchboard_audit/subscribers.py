@@ -9,15 +9,13 @@ from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import AuditEvent, ControlCommand
 from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS
 
-GROUP = "audit"
 
-
-def subscribe(consumer: Consumer, store: AuditStore) -> None:
+def subscribe(consumer: Consumer, store: AuditStore, *, group: str) -> None:
     async def on_audit_event(event: AuditEvent, envelope: Envelope) -> None:
         await record_audit_event(store, event, envelope)
 
     async def on_command(command: ControlCommand, envelope: Envelope) -> None:
         await record_command(store, command, envelope)
 
-    consumer.subscribe(AUDIT_EVENTS, AuditEvent, on_audit_event, group_id=GROUP)
-    consumer.subscribe(CONTROL_COMMANDS, ControlCommand, on_command, group_id=GROUP)
+    consumer.subscribe(AUDIT_EVENTS, AuditEvent, on_audit_event, group_id=group)
+    consumer.subscribe(CONTROL_COMMANDS, ControlCommand, on_command, group_id=group)

@@ -6,8 +6,8 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery, Parameter
 
 from switchboard_command_control.dead_letters import list_dead_letters
 from switchboard_command_control.handlers import Ports, execute_command, system_status
@@ -31,7 +31,7 @@ class OwnerCommandController(Controller):
 
     @post("/", status_code=200)
     async def execute(
-        self, request: Request[Any, Any, Any], state: State, principal: Principal
+        self, request: Request[Any, Any, Any], state: State, principal: NamedDependency[Principal]
     ) -> dict[str, Any]:
         try:
             body = await request.json()
@@ -58,10 +58,10 @@ class DeadLetterController(Controller):
     async def list_letters(
         self,
         state: State,
-        principal: Principal,
-        topic: str | None = None,
+        principal: NamedDependency[Principal],
+        topic: FromQuery[str | None] = None,
         limit: int = Parameter(default=50, ge=1, le=500),
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         return await list_dead_letters(
             state.runtime.settings.kafka_bootstrap_servers,

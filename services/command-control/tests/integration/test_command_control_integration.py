@@ -25,12 +25,15 @@ from switchboard_shared.topics import CONTROL_STATE, SERVICES_HEARTBEAT
 pytestmark = pytest.mark.integration
 
 DEADLINE_SECONDS = 20.0
+READY_SECONDS = 90.0  # joining a consumer group the broker is still rebalancing takes a while
 APPROVED = {"approvalConfirmed": True}
 
 
-async def eventually(probe: Callable[[], Awaitable[Any]], what: str) -> Any:
+async def eventually(
+    probe: Callable[[], Awaitable[Any]], what: str, seconds: float = DEADLINE_SECONDS
+) -> Any:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + DEADLINE_SECONDS
+    deadline = loop.time() + seconds
     while loop.time() < deadline:
         if result := await probe():
             return result
@@ -54,7 +57,7 @@ async def running(app: Litestar) -> AsyncIterator[AsyncTestClient]:
         async def ready() -> bool:
             return (await client.get("/ready")).status_code == 200
 
-        await eventually(ready, "the service to be ready")
+        await eventually(ready, "the service to be ready", READY_SECONDS)
         yield client
 
 
