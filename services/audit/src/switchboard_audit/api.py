@@ -38,7 +38,8 @@ class AuditController(Controller):
         limit: int = Parameter(default=50, ge=1, le=MAX_LIMIT),
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
-        if start and end and _aware(start) > _aware(end):
+        start, end = _aware(start), _aware(end)
+        if start and end and start > end:
             raise BadRequest("start must not be after end", code="invalid_range")
         query = EntryQuery(
             scope="",
@@ -61,7 +62,7 @@ def _store(state: State) -> AuditStore:
     return store
 
 
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
         raise BadRequest("start and end need a time zone (e.g. Z)", code="invalid_timestamp")
     return value

@@ -192,7 +192,14 @@ async def test_the_list_pages_with_an_opaque_cursor_and_refuses_bad_input(client
         if not (cursor := page["next_cursor"]):
             break
     assert sorted(seen) == [f"page.{n}" for n in range(5)]
-    for bad in ({"cursor": "garbage!"}, {"limit": 0}, {"start": "yesterday"}):
+    bad_queries = (
+        {"cursor": "garbage!"},
+        {"limit": 0},
+        {"start": "yesterday"},
+        {"start": "2026-01-01T00:00:00"},
+        {"start": "2026-02-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"},
+    )
+    for bad in bad_queries:
         response = await client.get("/api/audit", params=bad, headers=headers)
         assert response.status_code == 400, (bad, response.text)
 
