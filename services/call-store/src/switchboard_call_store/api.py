@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 
+from switchboard_call_store.dead_letters import REDRIVABLE, list_dead_letters, replay_dead_letters
 from switchboard_call_store.handlers import utc_now
 from switchboard_call_store.queries import parse_call_query
 from switchboard_call_store.reader import CallReader
@@ -17,7 +18,11 @@ from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission, Role
 from switchboard_shared.db import ALL_TENANTS
+from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import BadRequest, NotFound
+from switchboard_shared.events import AuditEvent
+from switchboard_shared.runtime import Runtime
+from switchboard_shared.topics import AUDIT_EVENTS, Topic
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -116,3 +121,56 @@ class AdminCallController(Controller):
             "is_super_admin": principal.role is Role.SUPER_ADMIN,
             "filtered_by_tenants": None if scope == ALL_TENANTS else [scope],
         }
+
+
+class DeadLetterController(Controller):
+    """Redrive for the call and lead dead letters (`?topic=calls|leads`, calls by default)."""
+
+    path = "/api/admin/calls/dlq"
+    guards = [requires(Permission.DEAD_LETTERS_MANAGE)]
+    dependencies = {"principal": Provide(provide_principal)}
+
+    @get("/")
+    async def list_letters(self, request: AnyRequest) -> dict[str, Any]:
+        topic = _redrivable(request)
+        letters = await list_dead_letters(_runtime(request).settings.kafka_bootstrap_servers, topic)
+        return {"topic": topic.dlq, "items": [letter.describe() for letter in letters]}
+
+    @post("/replay", status_code=200)
+    async def replay(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
+        topic = _redrivable(request)
+        runtime = _runtime(request)
+        letters = await replay_dead_letters(
+            runtime.settings.kafka_bootstrap_servers,
+            runtime.bus,
+            topic,
+            group_id=request.app.state.dlq_replay_group,
+        )
+        await _audit_replay(runtime, principal, topic, len(letters))
+        return {"topic": topic.name, "replayed": len(letters)}
+
+
+def _runtime(request: AnyRequest) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def _redrivable(request: AnyRequest) -> Topic:
+    name = request.query_params.get("topic", "calls")
+    if name not in REDRIVABLE:
+        raise BadRequest("topic must be calls or leads", code="invalid_filter")
+    return REDRIVABLE[name]
+
+
+async def _audit_replay(runtime: Runtime, principal: Principal, topic: Topic, count: int) -> None:
+    event = AuditEvent(
+        action="dead_letters.replay",
+        actor_id=principal.user_id,
+        actor_email=principal.email,
+        actor_role=principal.role,
+        resource=topic.dlq,
+        params={"replayed": count},
+    )
+    await runtime.bus.publish(
+        AUDIT_EVENTS, event, key=event_key(None, topic.dlq), actor=principal.user_id
+    )

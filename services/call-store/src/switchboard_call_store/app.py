@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Litestar
 
-from switchboard_call_store.api import AdminCallController, CallController
+from switchboard_call_store.api import AdminCallController, CallController, DeadLetterController
 from switchboard_call_store.reader import PostgresCallReader
 from switchboard_call_store.settings import CallStoreSettings
 from switchboard_call_store.store import PostgresCallStore
@@ -20,6 +20,10 @@ def build_app(settings: CallStoreSettings) -> Litestar:
     )
     return create_app(
         runtime,
-        route_handlers=[CallController, AdminCallController],
-        state={"call_reader": PostgresCallReader(runtime.pool), "processing_gate": gate},
+        route_handlers=[CallController, AdminCallController, DeadLetterController],
+        state={
+            "call_reader": PostgresCallReader(runtime.pool),
+            "processing_gate": gate,
+            "dlq_replay_group": settings.dlq_replay_group,
+        },
     )
