@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import psycopg
 import pytest
+from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from prometheus_client import CollectorRegistry
@@ -40,6 +41,7 @@ class CallStoreHarness:
     database_url: str
     group_id: str
     bus: EventBus
+    producer: KafkaBroker
 
     @property
     def runtime(self) -> Runtime:
@@ -123,7 +125,9 @@ async def call_store(infrastructure: Stack) -> AsyncIterator[CallStoreHarness]:
     await producer.start()
     bus = EventBus(producer, source="switchboard/call-store-tests")
     async with AsyncTestClient(app) as client:
-        harness = CallStoreHarness(app, client, infrastructure.database_url, group_id, bus)
+        harness = CallStoreHarness(
+            app, client, infrastructure.database_url, group_id, bus, producer
+        )
 
         async def ready() -> bool:
             return (await client.get("/ready")).status_code == 200
