@@ -10,7 +10,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, Parameter
 
 from switchboard_command_control.dead_letters import list_dead_letters
-from switchboard_command_control.handlers import Ports, execute_command, system_status
+from switchboard_command_control.handlers import execute_command
+from switchboard_command_control.ports import Ports
+from switchboard_command_control.status import system_status
 from switchboard_shared.auth.guards import authenticated, provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission

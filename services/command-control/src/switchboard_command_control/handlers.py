@@ -1,68 +1,37 @@
-"""The command-control use cases: run an owner command, report status, list dead letters."""
+"""The owner command use case: check, execute, keep in history, announce."""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, replace
-from datetime import timedelta
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any
 
 from switchboard_command_control.domain import (
     CommandRecord,
     CommandRefused,
     CommandRequest,
-    InstanceBeat,
     check_rules,
     command_name,
     parse_request,
-    summarize,
 )
-from switchboard_command_control.store import ControlStore
+from switchboard_command_control.ports import STATE_KEY, Ports
+from switchboard_command_control.status import current_state, system_status
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
-from switchboard_shared.envelope import Envelope
 from switchboard_shared.errors import BadRequest, Forbidden, Unavailable
 from switchboard_shared.events import (
     AuditEvent,
     AuditResult,
     ControlCommand,
     ControlState,
-    Event,
-    Heartbeat,
     OperatingMode,
     utcnow,
 )
-from switchboard_shared.maintenance import MaintenanceState
 from switchboard_shared.masking import mask_email, mask_value
-from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS, CONTROL_STATE, Topic
+from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS, CONTROL_STATE
 
 log = logging.getLogger(__name__)
-
-STATE_KEY = b"state"
-
-
-class Publisher(Protocol):
-    async def publish(
-        self,
-        topic: Topic | str,
-        event: Event,
-        *,
-        key: bytes,
-        tenant_id: str | None = None,
-        actor: str | None = None,
-        correlation_id: str | None = None,
-        envelope_id: str | None = None,
-    ) -> Envelope: ...
-
-
-@dataclass(frozen=True)
-class Ports:
-    store: ControlStore
-    bus: Publisher
-    maintenance: MaintenanceState
-    stale_after: float = 15.0
-    forget_after: float = 3600.0
 
 
 async def execute_command(ports: Ports, principal: Principal, body: Any) -> dict[str, Any]:
@@ -181,43 +150,3 @@ async def _announce(ports: Ports, record: CommandRecord) -> None:
             )
     except Exception as error:
         log.error("command %s kept in history but not announced: %r", record.command_id, error)
-
-
-async def current_state(ports: Ports) -> ControlState:
-    return await ports.store.current_state() or ports.maintenance.current
-
-
-async def system_status(ports: Ports) -> dict[str, Any]:
-    now = utcnow()
-    state = await current_state(ports)
-    beats = await ports.store.heartbeats_since(now - timedelta(seconds=ports.forget_after))
-    return {
-        "mode": state.mode.value,
-        "reason": state.reason,
-        "changed_at": state.changed_at.isoformat(),
-        "changed_by": state.changed_by,
-        **summarize(beats, now, ports.stale_after),
-        "checked_at": now.isoformat(),
-    }
-
-
-async def record_heartbeat(store: ControlStore, beat: Heartbeat) -> None:
-    await store.save_heartbeat(
-        InstanceBeat(
-            service=beat.service,
-            instance=beat.instance,
-            ready=beat.ready,
-            mode=beat.mode.value,
-            last_seen_at=beat.at,
-        )
-    )
-
-
-async def republish_last_state(ports: Ports, topic_is_empty: Any) -> ControlState | None:
-    """The embedded broker forgets topics when it stops: put the last known state back."""
-    state = await ports.store.current_state()
-    if state is None or not await topic_is_empty():
-        return None
-    await ports.bus.publish(CONTROL_STATE, state, key=STATE_KEY, actor=state.changed_by)
-    log.info("re-published operating mode %s to %s", state.mode, CONTROL_STATE.name)
-    return state

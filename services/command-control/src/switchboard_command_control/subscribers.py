@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from switchboard_command_control.handlers import record_heartbeat
+from switchboard_command_control.status import record_heartbeat
 from switchboard_command_control.store import ControlStore
 from switchboard_shared.bus import Consumer
 from switchboard_shared.envelope import Envelope

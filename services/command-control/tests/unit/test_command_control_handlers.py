@@ -5,7 +5,9 @@ from datetime import datetime
 import pytest
 
 from switchboard_command_control.domain import CommandRecord, InstanceBeat
-from switchboard_command_control.handlers import Ports, execute_command, republish_last_state
+from switchboard_command_control.handlers import execute_command
+from switchboard_command_control.ports import Ports
+from switchboard_command_control.status import republish_last_state
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Role
 from switchboard_shared.envelope import Envelope
