@@ -114,6 +114,11 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _utc(value: datetime) -> datetime:
+    """A time without a zone is taken as UTC, so the database and the hash agree on it."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _masked(text: str | None) -> str | None:
     return None if text is None else mask_text(_clean(text))
 
@@ -128,7 +133,7 @@ def event_id_for(event: Event, envelope: Envelope) -> str:
 def draft_from_audit_event(event: AuditEvent, envelope: Envelope) -> EntryDraft:
     return EntryDraft(
         event_id=event_id_for(event, envelope),
-        occurred_at=event.occurred_at,
+        occurred_at=_utc(event.occurred_at),
         action=_clean(event.action),
         result=event.result.value,
         actor_id=_clean(event.actor_id) if event.actor_id else None,
@@ -144,7 +149,7 @@ def draft_from_audit_event(event: AuditEvent, envelope: Envelope) -> EntryDraft:
 def draft_from_command(command: ControlCommand, envelope: Envelope) -> EntryDraft:
     return EntryDraft(
         event_id=event_id_for(command, envelope),
-        occurred_at=command.issued_at,
+        occurred_at=_utc(command.issued_at),
         action=f"command.{_clean(command.command)}",
         result=command.outcome.value,
         actor_id=_clean(command.actor_id),

@@ -147,3 +147,11 @@ def test_a_cursor_round_trips_and_garbage_is_refused():
     for garbage in ("!!!", encode_cursor(1)[:-1] + "*", "bm9wZTox"):
         with pytest.raises(BadCursor):
             decode_cursor(garbage)
+
+
+def test_a_time_without_a_zone_is_recorded_as_utc():
+    naive = datetime(2026, 1, 7, 12, 0)
+    event = AuditEvent(action="x", actor_id="u1", occurred_at=naive)
+    recorded = draft_from_audit_event(event, Envelope(type=event.ce_type, source="t", id="e"))
+    assert recorded.occurred_at == T0
+    assert recorded.occurred_at.tzinfo is not None

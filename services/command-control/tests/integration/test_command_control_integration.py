@@ -25,6 +25,7 @@ from switchboard_shared.topics import CONTROL_STATE, SERVICES_HEARTBEAT
 pytestmark = pytest.mark.integration
 
 DEADLINE_SECONDS = 20.0
+MODE_SWITCH_SECONDS = 3.0
 READY_SECONDS = 90.0  # joining a consumer group the broker is still rebalancing takes a while
 APPROVED = {"approvalConfirmed": True}
 
@@ -107,7 +108,7 @@ async def mode_becomes(client: AsyncTestClient, mode: OperatingMode) -> None:
     async def switched() -> bool:
         return maintenance.mode is mode
 
-    await eventually(switched, f"the other service to switch to {mode}")
+    await eventually(switched, f"the other service to switch to {mode}", MODE_SWITCH_SECONDS)
 
 
 async def test_a_shutdown_without_approval_is_refused(control):
