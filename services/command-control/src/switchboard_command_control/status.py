@@ -34,7 +34,7 @@ async def system_status(ports: Ports) -> dict[str, Any]:
     }
 
 
-async def record_heartbeat(store: ControlStore, beat: Heartbeat) -> None:
+async def record_heartbeat(store: ControlStore, beat: Heartbeat, forget_after: float) -> None:
     await store.save_heartbeat(
         InstanceBeat(
             service=beat.service,
@@ -44,6 +44,7 @@ async def record_heartbeat(store: ControlStore, beat: Heartbeat) -> None:
             last_seen_at=beat.at,
         )
     )
+    await store.forget_heartbeats(beat.service, beat.at - timedelta(seconds=forget_after))
 
 
 async def republish_last_state(

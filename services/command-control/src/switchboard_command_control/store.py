@@ -22,6 +22,8 @@ class ControlStore(Protocol):
 
     async def save_heartbeat(self, beat: InstanceBeat) -> None: ...
 
+    async def forget_heartbeats(self, service: str, before: datetime) -> None: ...
+
     async def heartbeats_since(self, since: datetime) -> list[InstanceBeat]: ...
 
 
@@ -68,6 +70,12 @@ class PostgresControlStore:
                 "last_seen_at = excluded.last_seen_at "
                 "WHERE h.last_seen_at <= excluded.last_seen_at",
                 (beat.service, beat.instance, beat.ready, beat.mode, beat.last_seen_at),
+            )
+
+    async def forget_heartbeats(self, service: str, before: datetime) -> None:
+        async with self._pool.connection() as conn, conn.transaction():
+            await conn.execute(
+                "DELETE FROM heartbeats WHERE service = %s AND last_seen_at < %s", (service, before)
             )
 
     async def heartbeats_since(self, since: datetime) -> list[InstanceBeat]:

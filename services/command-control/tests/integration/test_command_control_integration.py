@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -19,7 +21,7 @@ from switchboard_command_control.app import build_app
 from switchboard_command_control.broker_reader import topic_is_empty
 from switchboard_command_control.settings import CommandControlSettings
 from switchboard_deploy.testing import TEST_JWT_SECRET, mint_token, unique_id
-from switchboard_shared.events import ControlState, OperatingMode
+from switchboard_shared.events import ControlState, Heartbeat, OperatingMode
 from switchboard_shared.topics import CONTROL_STATE, SERVICES_HEARTBEAT
 
 pytestmark = pytest.mark.integration
@@ -28,6 +30,7 @@ DEADLINE_SECONDS = 20.0
 MODE_SWITCH_SECONDS = 3.0
 READY_SECONDS = 90.0  # joining a consumer group the broker is still rebalancing takes a while
 APPROVED = {"approvalConfirmed": True}
+HOURS_2 = timedelta(hours=2)
 
 
 async def eventually(
@@ -247,3 +250,33 @@ async def test_the_state_topic_counts_as_empty_only_when_it_is(control, infrastr
     await command(control, bearer("sre"), "restart_system", **APPROVED)
     assert await topic_is_empty(infrastructure.bootstrap_servers, fresh) is True
     assert await topic_is_empty(infrastructure.bootstrap_servers, CONTROL_STATE.name) is False
+
+
+async def test_status_shows_a_fresh_instance_and_forgets_one_silent_for_hours(
+    control, infrastructure
+):
+    service = unique_id("svc")
+    now = datetime.now(UTC)
+    beats = [
+        Heartbeat(service=service, instance="old", ready=True, mode="running", at=now - HOURS_2),
+        Heartbeat(service=service, instance="new", ready=True, mode="running", at=now),
+    ]
+    producer = AIOKafkaProducer(bootstrap_servers=infrastructure.bootstrap_servers)
+    await producer.start()
+    try:
+        for beat in beats:
+            await producer.send_and_wait(SERVICES_HEARTBEAT.name, beat.model_dump_json().encode())
+    finally:
+        await producer.stop()
+
+    async def listed() -> list[dict]:
+        status = (await control.get("/api/system/status", headers=bearer("sre"))).json()
+        return [s for s in status["services"] if s["service"] == service]
+
+    [entry] = await eventually(listed, "the fresh heartbeat in the status")
+    assert [i["instance"] for i in entry["instances"]] == ["new"]
+    with psycopg.connect(infrastructure.database_url) as conn:
+        rows = conn.execute(
+            "SELECT instance FROM command_control.heartbeats WHERE service = %s", (service,)
+        ).fetchall()
+    assert rows == [("new",)]

@@ -34,6 +34,9 @@ class FakeStore:
     async def save_heartbeat(self, beat: InstanceBeat) -> None:
         pass
 
+    async def forget_heartbeats(self, service: str, before: datetime) -> None:
+        pass
+
     async def heartbeats_since(self, since: datetime) -> list[InstanceBeat]:
         return []
 
