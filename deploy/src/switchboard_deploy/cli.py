@@ -53,6 +53,17 @@ def _topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate_keys(_: argparse.Namespace) -> int:
+    from switchboard_gateway.rotation import rotate_signing_key
+    from switchboard_gateway.settings import GatewaySettings
+    from switchboard_shared.settings import load_settings
+
+    settings = load_settings(GatewaySettings)
+    kid = asyncio.run(rotate_signing_key(settings))
+    print(f"new signing key {kid}; the previous key stays published until its tokens expire")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="switchboard")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +81,13 @@ def main(argv: list[str] | None = None) -> int:
         help="replicas of each new topic (1 for a single broker, 3 for a production cluster)",
     )
     topics.set_defaults(func=_topics)
+    keys = commands.add_parser("keys", help="manage the gateway's token signing keys")
+    key_commands = keys.add_subparsers(dest="key_command", required=True)
+    rotate = key_commands.add_parser(
+        "rotate",
+        help="sign new tokens with a new key (DATABASE_URL, SECRETS_KEY as for the gateway)",
+    )
+    rotate.set_defaults(func=_rotate_keys)
     args = parser.parse_args(argv)
     result: int = args.func(args)
     return result
