@@ -46,7 +46,7 @@ async def client(infrastructure) -> AsyncIterator[AsyncTestClient]:
         kafka_bootstrap_servers=infrastructure.bootstrap_servers,
         kafka_enable_idempotence=not infrastructure.embedded_broker,
         jwt_secret=TEST_JWT_SECRET,
-        http_port=0,
+        consumer_group=unique_id("audit"),  # out of a running platform's group
     )
     async with AsyncTestClient(build_app(settings)) as test_client:
 

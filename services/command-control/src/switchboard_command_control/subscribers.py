@@ -9,11 +9,9 @@ from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import Heartbeat
 from switchboard_shared.topics import SERVICES_HEARTBEAT
 
-GROUP = "command-control"
 
-
-def subscribe(consumer: Consumer, store: ControlStore, *, forget_after: float) -> None:
+def subscribe(consumer: Consumer, store: ControlStore, *, group: str, forget_after: float) -> None:
     async def on_heartbeat(beat: Heartbeat, _: Envelope) -> None:
         await record_heartbeat(store, beat, forget_after)
 
-    consumer.subscribe(SERVICES_HEARTBEAT, Heartbeat, on_heartbeat, group_id=GROUP)
+    consumer.subscribe(SERVICES_HEARTBEAT, Heartbeat, on_heartbeat, group_id=group)

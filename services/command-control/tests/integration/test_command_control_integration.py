@@ -46,6 +46,7 @@ async def eventually(
 
 
 def common_settings(infrastructure) -> dict[str, Any]:
+    """Consumer groups of their own keep these apps out of a running platform's groups."""
     return {
         "database_url": infrastructure.database_url,
         "kafka_bootstrap_servers": infrastructure.bootstrap_servers,
@@ -67,7 +68,9 @@ async def running(app: Litestar) -> AsyncIterator[AsyncTestClient]:
 
 @pytest.fixture(scope="module")
 async def control(infrastructure) -> AsyncIterator[AsyncTestClient]:
-    settings = CommandControlSettings(**common_settings(infrastructure))
+    settings = CommandControlSettings(
+        **common_settings(infrastructure), consumer_group=unique_id("command-control")
+    )
     async with running(build_app(settings)) as client:
         yield client
 
@@ -75,7 +78,8 @@ async def control(infrastructure) -> AsyncIterator[AsyncTestClient]:
 @pytest.fixture(scope="module")
 async def audit(infrastructure) -> AsyncIterator[AsyncTestClient]:
     """Another service in the same process, to watch it learn the operating mode."""
-    async with running(build_audit_app(AuditSettings(**common_settings(infrastructure)))) as client:
+    settings = AuditSettings(**common_settings(infrastructure), consumer_group=unique_id("audit"))
+    async with running(build_audit_app(settings)) as client:
         yield client
 
 
