@@ -31,6 +31,7 @@ from switchboard_gateway.proxy import Forwarder
 from switchboard_gateway.publishing import Announcer
 from switchboard_gateway.ratelimit import LoginLimiter, LoginLimits
 from switchboard_gateway.settings import GatewaySettings
+from switchboard_gateway.subscribers import subscribe_mailer
 from switchboard_gateway.tokens import TokenIssuer
 from switchboard_shared.auth.tokens import TokenVerifier
 from switchboard_shared.runtime import Runtime, build_runtime, create_app
@@ -55,6 +56,7 @@ def build_app(settings: GatewaySettings) -> Litestar:
     )
     runtime.verifier = _own_verifier(settings, runtime, keys)
     passwords = Passwords()
+    subscribe_mailer(runtime.consumer, runtime, settings)
     state = _services(settings, runtime, keys, passwords)
 
     async def prepare_keys(_: Runtime) -> None:

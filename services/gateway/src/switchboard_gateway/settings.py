@@ -37,6 +37,14 @@ class GatewaySettings(ServiceSettings):
     trusted_proxies: str = ""
     invitation_lifetime: str = "7d"
     public_base_url: str = "http://127.0.0.1:8000"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_from: str = "Switchboard <no-reply@switchboard.local>"
+    smtp_timeout_seconds: float = 10.0
+    mailer_group_id: str = "gateway-mailer"
 
     @field_validator(
         "jwt_expiration",
