@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 EventT = TypeVar("EventT", bound=Event)
 Handler = Callable[[EventT, Envelope], Awaitable[None]]
+BatchHandler = Callable[[list[tuple[EventT, Envelope]]], Awaitable[None]]
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     psycopg.OperationalError,
@@ -36,6 +37,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     TimeoutError,
 )
 MAX_BACKOFF_SECONDS = 5.0
+DEFAULT_BATCH_TIMEOUT_MS = 50
 
 
 def create_broker(
@@ -148,6 +150,115 @@ class Consumer:
         except (ValidationError, ValueError) as error:
             await self._dead_letter(topic, body, headers, message, f"undecodable: {error}")
             return
+        await self._retry_one(topic, handler, event, envelope, body, headers, message.raw_message)
+
+    def subscribe_batch(
+        self,
+        topic: Topic,
+        model: type[EventT],
+        handler: BatchHandler[EventT],
+        *,
+        group_id: str | None,
+        max_records: int = 500,
+        batch_timeout_ms: int = DEFAULT_BATCH_TIMEOUT_MS,
+    ) -> None:
+        """Hands the handler up to `max_records` decoded events at once; with a group, the whole
+        batch's offsets commit after the handler returns. Undecodable records are dead-lettered
+        one by one and left out; a batch that keeps failing is retried record by record, so only
+        the poison records reach the dead letters."""
+
+        async def entry(message: KafkaMessage) -> None:
+            records: tuple[Any, ...] = message.raw_message  # type: ignore[assignment]
+            await self._process_batch(topic, model, handler, records)
+
+        self._broker.subscriber(
+            topic.name,
+            group_id=group_id,
+            batch=True,
+            max_records=max_records,
+            batch_timeout_ms=batch_timeout_ms,
+            ack_policy=AckPolicy.ACK if group_id else AckPolicy.ACK_FIRST,
+            auto_offset_reset="earliest",
+        )(entry)
+
+    async def _process_batch(
+        self,
+        topic: Topic,
+        model: type[EventT],
+        handler: BatchHandler[EventT],
+        records: Sequence[Any],
+    ) -> None:
+        decoded: list[tuple[EventT, Envelope, Any]] = []
+        for record in records:
+            item = await self._decode(topic, model, record)
+            if item is not None:
+                decoded.append((*item, record))
+        if not decoded:
+            return
+        if await self._retry_batch(topic, handler, [(event, env) for event, env, _ in decoded]):
+            return
+        for event, envelope, record in decoded:
+            await self._deliver_one(topic, handler, event, envelope, record)
+
+    async def _decode(
+        self, topic: Topic, model: type[EventT], record: Any
+    ) -> tuple[EventT, Envelope] | None:
+        body: bytes = record.value or b""
+        headers = _text_headers(record.headers)
+        try:
+            return model.model_validate_json(body), Envelope.from_headers(headers)
+        except (ValidationError, ValueError) as error:
+            await self._dead_letter_record(topic, body, headers, record, f"undecodable: {error}")
+            return None
+
+    async def _retry_batch(
+        self, topic: Topic, handler: BatchHandler[EventT], items: list[tuple[EventT, Envelope]]
+    ) -> bool:
+        """True once the handler took the batch; False after `max_attempts` failures that were
+        not transient (transient ones are retried for as long as they last)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await handler(items)
+                return True
+            except TRANSIENT_ERRORS as error:
+                log.warning("transient failure on %s batch, retrying: %s", topic.name, error)
+            except Exception as error:
+                if attempt >= self._max_attempts:
+                    log.warning(
+                        "batch of %d on %s failed %d times, retrying record by record: %r",
+                        len(items), topic.name, attempt, error,
+                    )  # fmt: skip
+                    return False
+                log.warning("batch failed on %s (attempt %d): %r", topic.name, attempt, error)
+            await asyncio.sleep(_backoff(attempt))
+
+    async def _deliver_one(
+        self,
+        topic: Topic,
+        handler: BatchHandler[EventT],
+        event: EventT,
+        envelope: Envelope,
+        record: Any,
+    ) -> None:
+        async def single(one: EventT, one_envelope: Envelope) -> None:
+            await handler([(one, one_envelope)])
+
+        body: bytes = record.value or b""
+        headers = _text_headers(record.headers)
+        await self._retry_one(topic, single, event, envelope, body, headers, record)
+
+    async def _retry_one(
+        self,
+        topic: Topic,
+        handler: Handler[EventT],
+        event: EventT,
+        envelope: Envelope,
+        body: bytes,
+        headers: dict[str, str],
+        record: Any,
+    ) -> None:
         attempt = 0
         while True:
             attempt += 1
@@ -158,15 +269,19 @@ class Consumer:
                 log.warning("transient failure on %s, retrying: %s", topic.name, error)
             except Exception as error:
                 if attempt >= self._max_attempts:
-                    await self._dead_letter(topic, body, headers, message, repr(error))
+                    await self._dead_letter_record(topic, body, headers, record, repr(error))
                     return
                 log.warning("handler failed on %s (attempt %d): %r", topic.name, attempt, error)
-            await asyncio.sleep(min(0.1 * 2**attempt, MAX_BACKOFF_SECONDS))
+            await asyncio.sleep(_backoff(attempt))
 
     async def _dead_letter(
         self, topic: Topic, body: bytes, headers: dict[str, str], message: Any, error: str
     ) -> None:
-        record = message.raw_message
+        await self._dead_letter_record(topic, body, headers, message.raw_message, error)
+
+    async def _dead_letter_record(
+        self, topic: Topic, body: bytes, headers: dict[str, str], record: Any, error: str
+    ) -> None:
         dlq_headers = {
             **headers,
             "dlq_error": error[:1000],
@@ -176,6 +291,10 @@ class Consumer:
         }
         log.error("dead-lettered %s offset %s: %s", topic.name, record.offset, error[:200])
         await self._bus.publish_raw(topic.dlq, body, record.key, dlq_headers)
+
+
+def _backoff(attempt: int) -> float:
+    return float(min(0.1 * 2**attempt, MAX_BACKOFF_SECONDS))
 
 
 def describe_dead_letter(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
