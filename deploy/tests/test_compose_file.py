@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from switchboard_deploy.services import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,6 +20,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
+
 from switchboard_deploy.services import SERVICES
 
 KUBERNETES_VERSION = "1.30"

@@ -1,10 +1,9 @@
 """`python -m switchboard_onboarding` runs the onboarding service."""
 
-from switchboard_shared.runtime import run
-from switchboard_shared.settings import load_settings
-
 from switchboard_onboarding.app import build_app
 from switchboard_onboarding.settings import OnboardingSettings
+from switchboard_shared.runtime import run
+from switchboard_shared.settings import load_settings
 
 
 def main() -> None:

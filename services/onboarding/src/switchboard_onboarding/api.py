@@ -11,10 +11,6 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
-from switchboard_shared.auth.guards import provide_principal, requires
-from switchboard_shared.auth.principal import Principal
-from switchboard_shared.auth.roles import Permission as P
-from switchboard_shared.errors import Unavailable
 
 from switchboard_onboarding import bulk
 from switchboard_onboarding.handlers import Onboarding
@@ -25,6 +21,10 @@ from switchboard_onboarding.schemas import (
     LocationCreate,
     Override,
 )
+from switchboard_shared.auth.guards import provide_principal, requires
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission as P
+from switchboard_shared.errors import Unavailable
 
 MAINTENANCE_RETRY_SECONDS = 30
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Litestar
-from switchboard_shared.runtime import build_runtime, create_app
 
 from switchboard_onboarding.api import CONTROLLERS
 from switchboard_onboarding.events import Announcer
@@ -12,6 +11,7 @@ from switchboard_onboarding.outcomes import ProvisioningOutcomes
 from switchboard_onboarding.settings import OnboardingSettings
 from switchboard_onboarding.store import PostgresStore
 from switchboard_onboarding.subscribers import subscribe
+from switchboard_shared.runtime import build_runtime, create_app
 
 
 def build_app(settings: OnboardingSettings) -> Litestar:

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from switchboard_onboarding.forms import REQUIRED_FOR_PROVISIONING
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import Conflict, NotFound
-
-from switchboard_onboarding.forms import REQUIRED_FOR_PROVISIONING
 
 
 class Status(StrEnum):

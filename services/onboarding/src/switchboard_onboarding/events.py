@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from switchboard_onboarding.domain import Location
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.bus import EventBus
 from switchboard_shared.envelope import event_key
 from switchboard_shared.events import AuditEvent, OnboardingEvent
 from switchboard_shared.topics import AUDIT_EVENTS, ONBOARDING_EVENTS
-
-from switchboard_onboarding.domain import Location
 
 
 def provisioning_input(location: Location) -> dict[str, Any]:

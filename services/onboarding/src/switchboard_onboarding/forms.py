@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from switchboard_shared.errors import ValidationFailed
 
 MAC_ADDRESS = r"^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$"

@@ -11,16 +11,15 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from switchboard_shared.auth.principal import Principal
-from switchboard_shared.auth.roles import Permission
-from switchboard_shared.db import ALL_TENANTS
-from switchboard_shared.errors import ValidationFailed
-
 from switchboard_onboarding import domain, forms
 from switchboard_onboarding.domain import PROVISIONING_REQUESTED, Location, Status
 from switchboard_onboarding.events import Announcer, provisioning_input
 from switchboard_onboarding.paging import Page, decode_cursor, encode_cursor
 from switchboard_onboarding.store import Session, Store
+from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission
+from switchboard_shared.db import ALL_TENANTS
+from switchboard_shared.errors import ValidationFailed
 
 log = logging.getLogger(__name__)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from switchboard_shared.db import ALL_TENANTS
-from switchboard_shared.envelope import Envelope
-from switchboard_shared.events import ProvisioningEvent
-
 from switchboard_onboarding import domain
 from switchboard_onboarding.events import Announcer
 from switchboard_onboarding.store import Store
+from switchboard_shared.db import ALL_TENANTS
+from switchboard_shared.envelope import Envelope
+from switchboard_shared.events import ProvisioningEvent
 
 log = logging.getLogger(__name__)
 

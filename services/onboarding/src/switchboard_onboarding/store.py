@@ -9,9 +9,9 @@ from typing import Any, Protocol
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
-from switchboard_shared.db import Connection, tenant_transaction
 
 from switchboard_onboarding.domain import FieldChange, Location, Status
+from switchboard_shared.db import Connection, tenant_transaction
 
 _SELECT = "SELECT id, tenant_id, name, status, data, created_at FROM onboarding.locations"
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from switchboard_onboarding.outcomes import ProvisioningOutcomes
 from switchboard_shared.events import ProvisioningEvent
 from switchboard_shared.runtime import Runtime
 from switchboard_shared.topics import PROVISIONING_EVENTS
-
-from switchboard_onboarding.outcomes import ProvisioningOutcomes
 
 CONSUMER_GROUP = "onboarding"
 

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer
 from litestar.testing import AsyncTestClient
+
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
 from switchboard_onboarding.app import build_app

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from switchboard_onboarding import bulk
 from switchboard_onboarding.paging import decode_cursor, encode_cursor
 from switchboard_shared.errors import AppError, NotFound

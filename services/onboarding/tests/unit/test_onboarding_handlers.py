@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from switchboard_onboarding.domain import FieldChange, Location, Status
 from switchboard_onboarding.events import Announcer
 from switchboard_onboarding.handlers import Onboarding

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from switchboard_onboarding import domain, forms
 from switchboard_onboarding.domain import Location, Status
 from switchboard_shared.auth.principal import Principal

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+
 from switchboard_onboarding import domain
 from switchboard_onboarding.domain import Location, Status
 from switchboard_shared.auth.principal import Principal

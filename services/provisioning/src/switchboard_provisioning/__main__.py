@@ -1,10 +1,9 @@
 """`python -m switchboard_provisioning` runs the provisioning service."""
 
-from switchboard_shared.runtime import run
-from switchboard_shared.settings import load_settings
-
 from switchboard_provisioning.app import build_app
 from switchboard_provisioning.settings import ProvisioningSettings
+from switchboard_shared.runtime import run
+from switchboard_shared.settings import load_settings
 
 
 def main() -> None:

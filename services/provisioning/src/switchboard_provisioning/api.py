@@ -10,13 +10,13 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery
+
+from switchboard_provisioning.handlers import Provisioning
+from switchboard_provisioning.payload import payload_schema
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission as P
 from switchboard_shared.errors import Unavailable
-
-from switchboard_provisioning.handlers import Provisioning
-from switchboard_provisioning.payload import payload_schema
 
 MAINTENANCE_RETRY_SECONDS = 30
 

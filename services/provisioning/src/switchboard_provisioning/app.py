@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from litestar import Litestar
-from switchboard_shared.runtime import build_runtime, create_app
 
 from switchboard_provisioning.api import CONTROLLERS
 from switchboard_provisioning.handlers import Provisioning
 from switchboard_provisioning.settings import ProvisioningSettings
 from switchboard_provisioning.store import PostgresStore
 from switchboard_provisioning.subscribers import subscribe
+from switchboard_shared.runtime import build_runtime, create_app
 
 
 def build_app(settings: ProvisioningSettings) -> Litestar:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from switchboard_provisioning.builder import build_payload, payload_document
+from switchboard_provisioning.payload import PAYLOAD_VERSION, PayloadError, ProvisioningPayload
+from switchboard_provisioning.store import Generation, Store
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.bus import EventBus
@@ -16,10 +19,6 @@ from switchboard_shared.envelope import Envelope, event_key
 from switchboard_shared.errors import Conflict, NotFound
 from switchboard_shared.events import AuditEvent, AuditResult, OnboardingEvent, ProvisioningEvent
 from switchboard_shared.topics import AUDIT_EVENTS, PROVISIONING_EVENTS
-
-from switchboard_provisioning.builder import build_payload, payload_document
-from switchboard_provisioning.payload import PAYLOAD_VERSION, PayloadError, ProvisioningPayload
-from switchboard_provisioning.store import Generation, Store
 
 log = logging.getLogger(__name__)
 

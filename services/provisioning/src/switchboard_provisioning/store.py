@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
+
 from switchboard_shared.db import Connection, tenant_transaction
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from switchboard_provisioning.handlers import Provisioning
 from switchboard_shared.events import OnboardingEvent
 from switchboard_shared.runtime import Runtime
 from switchboard_shared.topics import ONBOARDING_EVENTS
-
-from switchboard_provisioning.handlers import Provisioning
 
 CONSUMER_GROUP = "provisioning"
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from switchboard_provisioning.builder import build_payload, payload_document
 from switchboard_provisioning.payload import PayloadError, payload_schema, schema_errors
 
