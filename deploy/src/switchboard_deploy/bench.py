@@ -258,6 +258,7 @@ def main() -> None:
             "BOOTSTRAP_OWNER_PASSWORD": owner[1],
             "LOG_LEVEL": "WARNING",
             "WEBHOOK_RATE_LIMIT_PER_SECOND": "1000000",
+            "RATE_LIMIT_PER_MINUTE": "1000000",
         },
     )
     print(

@@ -47,6 +47,7 @@ def infrastructure(platform_owner: Owner) -> Iterator[Stack]:
             "BOOTSTRAP_OWNER_EMAIL": platform_owner.email,
             "BOOTSTRAP_OWNER_PASSWORD": platform_owner.password,
             "LOG_LEVEL": "INFO",
+            "RATE_LIMIT_PER_MINUTE": "1000000",
         },
     )
     stack.start_infrastructure()

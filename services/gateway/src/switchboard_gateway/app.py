@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.types import ControllerRouterHandler
 
 from switchboard_gateway.accounts import AccountService
@@ -15,6 +15,7 @@ from switchboard_gateway.api.invitations import (
     InvitationAcceptController,
     TenantInvitationController,
 )
+from switchboard_gateway.api.limits import request_limit_middleware
 from switchboard_gateway.api.monitoring import MonitoringController
 from switchboard_gateway.api.tenants import (
     PlatformUserController,
@@ -30,6 +31,7 @@ from switchboard_gateway.passwords import Passwords
 from switchboard_gateway.proxy import Forwarder
 from switchboard_gateway.publishing import Announcer
 from switchboard_gateway.ratelimit import LoginLimiter, LoginLimits
+from switchboard_gateway.request_limits import RequestLimiter
 from switchboard_gateway.settings import GatewaySettings
 from switchboard_gateway.subscribers import subscribe_mailer
 from switchboard_gateway.tokens import TokenIssuer
@@ -69,8 +71,9 @@ def build_app(settings: GatewaySettings) -> Litestar:
                 runtime.pool, passwords, settings.bootstrap_owner_email, secret
             )
 
+    limited = Router(path="/", route_handlers=ROUTES, middleware=[request_limit_middleware])
     app = create_app(
-        runtime, route_handlers=ROUTES, on_connected=[prepare_keys, bootstrap_owner], state=state
+        runtime, route_handlers=[limited], on_connected=[prepare_keys, bootstrap_owner], state=state
     )
     app.state.readiness_checks = {
         **app.state.readiness_checks,
@@ -102,6 +105,7 @@ def _services(
     return {
         "settings": settings,
         "key_ring": keys,
+        "request_limiter": RequestLimiter(runtime.pool, settings.rate_limit_per_minute),
         "forwarder": Forwarder(settings.service_urls(), settings.proxy_timeout_seconds),
         "auth": auth,
         "accounts": AccountService(runtime.pool, passwords, announcer),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from switchboard_gateway.durations import parse_duration
 from switchboard_shared.settings import ServiceSettings
@@ -31,6 +31,7 @@ class GatewaySettings(ServiceSettings):
     command_control_url: str = "http://127.0.0.1:8006"
     gateway_url: str | None = None
     proxy_timeout_seconds: float = 10.0
+    rate_limit_per_minute: int = Field(default=100, ge=1)
     login_limit_per_address: int = 20
     login_limit_per_account: int = 5
     login_limit_window: str = "15m"

@@ -40,7 +40,12 @@ def gateway_settings(infrastructure: Stack, owner: Owner, **overrides: Any) -> G
                 "command_control",
             )
         },
-        **{"proxy_timeout_seconds": 2.0, "login_limit_per_address": 100_000, **overrides},
+        **{
+            "proxy_timeout_seconds": 2.0,
+            "login_limit_per_address": 100_000,
+            "rate_limit_per_minute": 1_000_000,  # every test client shares one address
+            **overrides,
+        },
     )
 
 
