@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from switchboard_call_store.api import AdminCallController, CallController, DeadLetterController
+from switchboard_call_store.batch_store import PostgresCallBatchStore
 from switchboard_call_store.reader import PostgresCallReader
 from switchboard_call_store.settings import CallStoreSettings
 from switchboard_call_store.store import PostgresCallStore
@@ -15,9 +16,13 @@ from switchboard_shared.runtime import build_runtime, create_app
 def build_app(settings: CallStoreSettings) -> Litestar:
     runtime = build_runtime(settings, package=__package__ or "switchboard_call_store")
     gate = ProcessingGate(runtime.maintenance)
-    CallSubscribers(PostgresCallStore(runtime.pool), gate).register(
-        runtime.consumer, settings.consumer_group
-    )
+    CallSubscribers(
+        PostgresCallStore(runtime.pool),
+        PostgresCallBatchStore(runtime.pool),
+        gate,
+        max_records=settings.call_batch_max_records,
+        batch_timeout_ms=settings.call_batch_timeout_ms,
+    ).register(runtime.consumer, settings.consumer_group)
     return create_app(
         runtime,
         route_handlers=[CallController, AdminCallController, DeadLetterController],

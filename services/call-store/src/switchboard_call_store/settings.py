@@ -10,3 +10,5 @@ class CallStoreSettings(ServiceSettings):
     http_port: int = 8002
     consumer_group: str = "call-store"
     dlq_replay_group: str = "call-store-dlq-replay"
+    call_batch_max_records: int = 500
+    call_batch_timeout_ms: int = 50

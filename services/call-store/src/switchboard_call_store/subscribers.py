@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from switchboard_call_store.call_batches import CallBatchStore, StampedCallEvent, record_call_events
 from switchboard_call_store.domain import event_identity, event_tenant
-from switchboard_call_store.handlers import record_call_event, record_lead_event
+from switchboard_call_store.handlers import record_lead_event
 from switchboard_call_store.store import CallStore
 from switchboard_shared.bus import Consumer
 from switchboard_shared.envelope import Envelope
@@ -21,6 +22,8 @@ from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS
 log = logging.getLogger(__name__)
 
 PAUSE_POLL_SECONDS = 0.1
+DEFAULT_BATCH_RECORDS = 500
+DEFAULT_BATCH_TIMEOUT_MS = 50
 
 
 class ProcessingGate:
@@ -46,16 +49,30 @@ class ProcessingGate:
 
 
 class CallSubscribers:
-    def __init__(self, store: CallStore, gate: ProcessingGate) -> None:
+    def __init__(
+        self,
+        store: CallStore,
+        batch_store: CallBatchStore,
+        gate: ProcessingGate,
+        *,
+        max_records: int = DEFAULT_BATCH_RECORDS,
+        batch_timeout_ms: int = DEFAULT_BATCH_TIMEOUT_MS,
+    ) -> None:
         self._store = store
+        self._batch_store = batch_store
         self._gate = gate
+        self._max_records = max_records
+        self._batch_timeout_ms = batch_timeout_ms
 
-    async def on_call_event(self, event: CallEvent, envelope: Envelope) -> None:
-        tenant_id = event_tenant(envelope.tenant_id)
+    async def on_call_events(self, batch: list[tuple[CallEvent, Envelope]]) -> None:
+        """One transaction for the batch; a record without tenant or id fails it, and the
+        consumer then retries record by record so that only that one is dead-lettered."""
+        stamped = [
+            StampedCallEvent(event, event_tenant(env.tenant_id), event_identity(env.id))
+            for event, env in batch
+        ]
         await self._gate.wait_until_running()
-        await record_call_event(
-            self._store, event, tenant_id=tenant_id, event_id=event_identity(envelope.id)
-        )
+        await record_call_events(self._batch_store, stamped)
 
     async def on_lead_event(self, event: LeadEvent, envelope: Envelope) -> None:
         tenant_id = event_tenant(envelope.tenant_id)
@@ -65,5 +82,12 @@ class CallSubscribers:
         )
 
     def register(self, consumer: Consumer, group_id: str) -> None:
-        consumer.subscribe(CALLS_EVENTS, CallEvent, self.on_call_event, group_id=group_id)
+        consumer.subscribe_batch(
+            CALLS_EVENTS,
+            CallEvent,
+            self.on_call_events,
+            group_id=group_id,
+            max_records=self._max_records,
+            batch_timeout_ms=self._batch_timeout_ms,
+        )
         consumer.subscribe(LEADS_EVENTS, LeadEvent, self.on_lead_event, group_id=group_id)
