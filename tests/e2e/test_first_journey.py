@@ -1,59 +1,14 @@
 """The first journey across the bus: a provider's webhook becomes a call only its tenant sees."""
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+from journey_helpers import eventually, make_tenant_admin, make_webhook_url, standard_call
 
-from switchboard_deploy.testing import bearer, login, unique_id
+from switchboard_deploy.testing import bearer, unique_id
 
 pytestmark = pytest.mark.e2e
-
-
-def make_tenant_admin(gateway_url: str, owner_token: str) -> tuple[str, str]:
-    """A new tenant and a signed-in admin of it: (tenant id, admin token)."""
-    tenant = httpx.post(
-        f"{gateway_url}/api/tenants",
-        json={"name": unique_id("clinic")},
-        headers=bearer(owner_token),
-    )
-    assert tenant.status_code == 201, tenant.text
-    tenant_id = tenant.json()["id"]
-    email, password = f"{unique_id('admin')}@example.test", "correct horse battery staple"
-    user = httpx.post(
-        f"{gateway_url}/api/tenants/{tenant_id}/users",
-        json={"email": email, "password": password, "role": "admin"},
-        headers=bearer(owner_token),
-    )
-    assert user.status_code == 201, user.text
-    return tenant_id, login(gateway_url, email, password)
-
-
-def standard_call(call_id: str, **overrides: Any) -> dict[str, Any]:
-    data = {
-        "call_id": call_id,
-        "agent_name": "Ava",
-        "disposition": "booked",
-        "duration_sec": 95,
-        "phone_number": "+15550101234",
-        "direction": "inbound",
-    }
-    return {
-        "type": "call.ended",
-        "timestamp": "2026-01-07T12:00:00Z",
-        "data": {**data, **overrides},
-    }
-
-
-def eventually(check: Callable[[], Any], timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -68,14 +23,7 @@ def tenant_b(gateway_url: str, owner_token: str) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def webhook_url(gateway_url: str, tenant_a: tuple[str, str]) -> str:
-    tenant_id, admin_token = tenant_a
-    created = httpx.post(
-        f"{gateway_url}/api/tenants/{tenant_id}/webhook-tokens",
-        json={"provider": "standard"},
-        headers=bearer(admin_token),
-    )
-    assert created.status_code == 201, created.text
-    return str(created.json()["webhook_url"])
+    return make_webhook_url(gateway_url, *tenant_a)
 
 
 def test_a_webhook_becomes_a_call_that_only_its_tenant_sees(
