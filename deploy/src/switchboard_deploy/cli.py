@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -64,6 +65,20 @@ def _rotate_keys(_: argparse.Namespace) -> int:
     return 0
 
 
+def _contract(args: argparse.Namespace) -> int:
+    from switchboard_shared.contract import asyncapi_document, event_json_schemas
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, document in (
+        ("asyncapi.json", asyncapi_document()),
+        ("events.schema.json", event_json_schemas()),
+    ):
+        (out / name).write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        print(out / name)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="switchboard")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -88,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         help="sign new tokens with a new key (DATABASE_URL, SECRETS_KEY as for the gateway)",
     )
     rotate.set_defaults(func=_rotate_keys)
+    contract = commands.add_parser("contract", help="write the AsyncAPI and JSON Schema documents")
+    contract.add_argument("--out", default="docs/contract")
+    contract.set_defaults(func=_contract)
     args = parser.parse_args(argv)
     result: int = args.func(args)
     return result
