@@ -82,12 +82,15 @@ class PostgresCallBatchWriter:
         self._tenant = tenant_id
 
     async def lock_calls(self, call_ids: Sequence[str]) -> dict[str, CallRow]:
+        """One unique-key lookup per call id (a lateral join, so the plan does not depend on
+        how many calls the tenant has according to possibly stale statistics)."""
         rows = await self._all(
-            f"SELECT c.id, {', '.join('c.' + c for c in CALL_COLUMNS)}, "  # noqa: S608
+            f"SELECT c.* FROM unnest(%s::text[]) AS k(call_id) CROSS JOIN LATERAL ("  # noqa: S608
+            f"SELECT c.id, {', '.join('c.' + c for c in CALL_COLUMNS)}, "
             "t.text AS transcript, t.segments FROM calls c "
             "LEFT JOIN transcripts t ON t.call_pk = c.id "
-            "WHERE c.tenant_id = %s AND c.call_id = ANY(%s) ORDER BY c.call_id FOR UPDATE OF c",
-            (self._tenant, list(call_ids)),
+            "WHERE c.tenant_id = %s AND c.call_id = k.call_id FOR UPDATE OF c) c",
+            (list(call_ids), self._tenant),
         )
         found = ((row.pop("id"), call_from_row(row)) for row in rows)
         return {call.call_id: (pk, call) for pk, call in found}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
-from switchboard_call_store.batch_store import CallBatchWriter
+from switchboard_call_store.batch_store import CallBatchWriter, CallRow
 from switchboard_call_store.domain import CallRecord, RecordingFetch, merge, recording_fetch
 from switchboard_call_store.handlers import Clock, utc_now
 from switchboard_shared.events import CallEvent
@@ -95,9 +95,10 @@ async def record_call_events(
 async def _store_calls(
     writer: CallBatchWriter, pending: dict[str, list[CallEvent]], now: datetime
 ) -> None:
-    """Merges under row locks; calls another writer created meanwhile are merged again."""
+    """Inserts the calls first as new; those that exist (or that another writer created
+    meanwhile) are then locked, merged with what is stored, and updated."""
+    found: dict[str, CallRow] = {}
     while pending:
-        found = await writer.lock_calls(sorted(pending))
         folded = {cid: fold(found[cid][1] if cid in found else None, evs, now)
                   for cid, evs in pending.items()}  # fmt: skip
         contacts = await writer.contacts_for_leads(_lead_phones(folded.values()))
@@ -111,6 +112,7 @@ async def _store_calls(
         pks = {cid: pk for cid, (pk, _) in found.items()} | created
         await _follow_up(writer, [(pks[cid], f) for cid, f in folded.items() if cid in pks], now)
         pending = {cid: evs for cid, evs in pending.items() if cid not in pks}
+        found = await writer.lock_calls(sorted(pending)) if pending else {}
 
 
 def _lead_phones(folded: Iterable[Folded]) -> dict[str, str | None]:
