@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
 
 from switchboard_gateway.api.dependencies import AUTH, PRINCIPAL
-from switchboard_gateway.api.errors import DATABASE_ERRORS
+from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
 from switchboard_gateway.api.schemas import LoginRequest, RefreshRequest, session_view, user_view
 from switchboard_gateway.auth import AuthService, Client, TokenPair
 from switchboard_gateway.key_store import KeyRing
@@ -41,21 +41,27 @@ class AuthController(Controller):
     exception_handlers = DATABASE_ERRORS
     dependencies = AUTH
 
-    @post("/login", status_code=200)
+    @post("/login", status_code=200, responses=ERROR_RESPONSES)
     async def login(
         self, data: LoginRequest, request: Request[Any, Any, Any], auth: AuthService
     ) -> dict[str, Any]:
         return _tokens(await auth.login(data.email, data.password, _client(request)))
 
-    @post("/refresh", status_code=200)
+    @post("/refresh", status_code=200, responses=ERROR_RESPONSES)
     async def refresh(self, data: RefreshRequest, auth: AuthService) -> dict[str, Any]:
         return _tokens(await auth.refresh(data.refresh_token))
 
-    @post("/logout", status_code=204, guards=[authenticated()], dependencies=PRINCIPAL)
+    @post(
+        "/logout",
+        status_code=204,
+        guards=[authenticated()],
+        dependencies=PRINCIPAL,
+        responses=ERROR_RESPONSES,
+    )
     async def logout(self, principal: Principal, auth: AuthService) -> None:
         await auth.logout(principal)
 
-    @get("/me", guards=[authenticated()], dependencies=PRINCIPAL)
+    @get("/me", guards=[authenticated()], dependencies=PRINCIPAL, responses=ERROR_RESPONSES)
     async def me(self, principal: Principal, auth: AuthService) -> dict[str, Any]:
         user = await auth.me(principal)
         return {
@@ -64,13 +70,17 @@ class AuthController(Controller):
             "permissions": _permissions(principal),
         }
 
-    @get("/sessions", guards=[authenticated()], dependencies=PRINCIPAL)
+    @get("/sessions", guards=[authenticated()], dependencies=PRINCIPAL, responses=ERROR_RESPONSES)
     async def sessions(self, principal: Principal, auth: AuthService) -> dict[str, Any]:
         found = await auth.sessions(principal)
         return {"items": [session_view(s, principal.session_id) for s in found]}
 
     @delete(
-        "/sessions/{sid:str}", status_code=204, guards=[authenticated()], dependencies=PRINCIPAL
+        "/sessions/{sid:str}",
+        status_code=204,
+        guards=[authenticated()],
+        dependencies=PRINCIPAL,
+        responses=ERROR_RESPONSES,
     )
     async def revoke(self, sid: str, principal: Principal, auth: AuthService) -> None:
         await auth.revoke_session(principal, sid)
@@ -84,7 +94,7 @@ class JwksController(Controller):
     path = "/.well-known/jwks.json"
     include_in_schema = False
 
-    @get("/")
+    @get("/", responses=ERROR_RESPONSES)
     async def jwks(self, state: State) -> Response[dict[str, Any]]:
         keys: KeyRing = state.key_ring
         await keys.refresh_if_stale()

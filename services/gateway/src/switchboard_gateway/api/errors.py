@@ -7,7 +7,9 @@ from typing import Any
 
 import psycopg
 from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
 from psycopg_pool import PoolClosed, PoolTimeout
+from pydantic import BaseModel
 
 from switchboard_shared.errors import error_response
 
@@ -28,8 +30,43 @@ def _database_down(request: Request[Any, Any, Any], error: Exception) -> Respons
     )
 
 
+def _value_refused(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    """A value PostgreSQL cannot store (a NUL character in a path or query value, say)."""
+    log.info("value refused by the database on %s %s", request.method, request.url.path)
+    return error_response(400, "bad_request", "a value has characters that are not accepted")
+
+
 DATABASE_ERRORS: dict[Any, Any] = {
+    psycopg.DataError: _value_refused,
     PoolTimeout: _database_down,
     PoolClosed: _database_down,
     psycopg.OperationalError: _database_down,
+}
+
+
+class FieldProblem(BaseModel):
+    key: str | None = None
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer of the platform: `{"error": code, "detail": text}` (and `fields`)."""
+
+    error: str
+    detail: str
+    fields: list[FieldProblem] | None = None
+
+
+ERROR_RESPONSES: dict[int, ResponseSpec] = {
+    status: ResponseSpec(data_container=ErrorBody, description=description)
+    for status, description in {
+        400: "the request is malformed or has unknown fields",
+        401: "no valid bearer token",
+        403: "the caller's role does not allow it",
+        404: "no such resource in the caller's reach",
+        409: "it conflicts with what exists",
+        422: "well-formed but not acceptable",
+        429: "too many requests; see Retry-After",
+        503: "a dependency is not answering; see Retry-After",
+    }.items()
 }

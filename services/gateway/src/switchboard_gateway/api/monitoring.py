@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, get
 from litestar.datastructures import State
 
+from switchboard_gateway.api.errors import ERROR_RESPONSES
 from switchboard_gateway.monitoring import (
     Thresholds,
     database_latency,
@@ -28,13 +29,13 @@ class MonitoringController(Controller):
     path = "/api/monitoring"
     guards = [requires(Permission.MONITORING_READ)]
 
-    @get("/health")
+    @get("/health", responses=ERROR_RESPONSES)
     async def health(self, state: State) -> dict[str, Any]:
         services = await _readiness(state)
         healthy = all(report["status"] == "ready" for report in services.values())
         return {"status": "healthy" if healthy else "degraded", "services": services}
 
-    @get("/metrics")
+    @get("/metrics", responses=ERROR_RESPONSES)
     async def metrics(self, state: State) -> dict[str, Any]:
         stats = request_stats(state.service_name)
         return {
@@ -45,7 +46,7 @@ class MonitoringController(Controller):
             "p95_seconds": stats.p95_seconds,
         }
 
-    @get("/alerts")
+    @get("/alerts", responses=ERROR_RESPONSES)
     async def alerts(self, state: State) -> dict[str, Any]:
         database = await database_latency(state.runtime.pool)
         stats = request_stats(state.service_name)

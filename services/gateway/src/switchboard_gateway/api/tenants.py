@@ -9,7 +9,7 @@ from litestar.params import Parameter
 
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.dependencies import ACCOUNTS, PRINCIPAL
-from switchboard_gateway.api.errors import DATABASE_ERRORS
+from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
 from switchboard_gateway.api.schemas import (
     TenantCreate,
     UserCreate,
@@ -39,13 +39,13 @@ class TenantController(Controller):
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, responses=ERROR_RESPONSES)
     async def create(
         self, data: TenantCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
         return tenant_view(await accounts.create_tenant(principal, data.name))
 
-    @get("/")
+    @get("/", responses=ERROR_RESPONSES)
     async def list(
         self,
         principal: Principal,
@@ -63,7 +63,7 @@ class TenantUserController(Controller):
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, responses=ERROR_RESPONSES)
     async def create(
         self, tenant_id: str, data: UserCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
@@ -72,7 +72,7 @@ class TenantUserController(Controller):
         )
         return user_view(user)
 
-    @get("/")
+    @get("/", responses=ERROR_RESPONSES)
     async def list(
         self,
         tenant_id: str,
@@ -84,7 +84,7 @@ class TenantUserController(Controller):
         size = clamp_limit(limit)
         return _page(await accounts.list_users(principal, tenant_id, size, cursor), size, user_view)
 
-    @patch("/{user_id:str}")
+    @patch("/{user_id:str}", responses=ERROR_RESPONSES)
     async def update(
         self,
         tenant_id: str,
@@ -96,7 +96,7 @@ class TenantUserController(Controller):
         user = await accounts.update_user(principal, tenant_id, user_id, data.role, data.disabled)
         return user_view(user)
 
-    @delete("/{user_id:str}", status_code=204)
+    @delete("/{user_id:str}", status_code=204, responses=ERROR_RESPONSES)
     async def remove(
         self, tenant_id: str, user_id: str, principal: Principal, accounts: AccountService
     ) -> None:
@@ -111,7 +111,7 @@ class PlatformUserController(Controller):
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, responses=ERROR_RESPONSES)
     async def create(
         self, data: UserCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
@@ -119,7 +119,7 @@ class PlatformUserController(Controller):
             await accounts.create_user(principal, None, data.email, data.password, data.role)
         )
 
-    @get("/")
+    @get("/", responses=ERROR_RESPONSES)
     async def list(
         self,
         principal: Principal,
