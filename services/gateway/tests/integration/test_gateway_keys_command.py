@@ -9,10 +9,11 @@ from typing import Any
 
 import jwt
 import pytest
-from gateway_harness import bearer, login, started_client
+from gateway_harness import bearer, bus_events, login, started_client
 
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import Owner
+from switchboard_shared.topics import AUDIT_EVENTS
 
 pytestmark = pytest.mark.integration
 
@@ -22,6 +23,7 @@ async def _switchboard(infrastructure: Stack, *args: str) -> tuple[int, str]:
         **os.environ,
         "DATABASE_URL": infrastructure.database_url,
         "KAFKA_BOOTSTRAP_SERVERS": infrastructure.bootstrap_servers,
+        "KAFKA_ENABLE_IDEMPOTENCE": str(not infrastructure.embedded_broker).lower(),
     }
     env.pop("SECRETS_KEY", None)  # the gateways of these tests run on the development key
     process = await asyncio.create_subprocess_exec(
@@ -69,6 +71,11 @@ async def test_keys_rotate_moves_new_tokens_to_a_new_key_and_keeps_old_ones_vali
     assert _kid(new_token) in output
     assert (old_me.status_code, new_me.status_code) == (200, 200)
     assert {_kid(old_token), _kid(new_token)} <= {key["kid"] for key in jwks}
+    resource = f"signing_key:{_kid(new_token)}"
+    audited = await bus_events(
+        infrastructure, AUDIT_EVENTS.name, lambda e: e.get("resource") == resource, 1
+    )
+    assert [event["action"] for event in audited] == ["auth.key_rotated"], output
 
 
 async def test_keys_rotate_without_a_database_url_names_the_missing_setting(
