@@ -9,6 +9,7 @@ from litestar.datastructures import State
 
 from switchboard_gateway.api.dependencies import AUTH, PRINCIPAL
 from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
+from switchboard_gateway.api.responses import Me, Sessions, Tokens, answers
 from switchboard_gateway.api.schemas import LoginRequest, RefreshRequest, session_view, user_view
 from switchboard_gateway.auth import AuthService, Client, TokenPair
 from switchboard_gateway.key_store import KeyRing
@@ -41,13 +42,13 @@ class AuthController(Controller):
     exception_handlers = DATABASE_ERRORS
     dependencies = AUTH
 
-    @post("/login", status_code=200, responses=ERROR_RESPONSES)
+    @post("/login", status_code=200, responses=answers(200, Tokens))
     async def login(
         self, data: LoginRequest, request: Request[Any, Any, Any], auth: AuthService
     ) -> dict[str, Any]:
         return _tokens(await auth.login(data.email, data.password, _client(request)))
 
-    @post("/refresh", status_code=200, responses=ERROR_RESPONSES)
+    @post("/refresh", status_code=200, responses=answers(200, Tokens))
     async def refresh(self, data: RefreshRequest, auth: AuthService) -> dict[str, Any]:
         return _tokens(await auth.refresh(data.refresh_token))
 
@@ -61,7 +62,7 @@ class AuthController(Controller):
     async def logout(self, principal: Principal, auth: AuthService) -> None:
         await auth.logout(principal)
 
-    @get("/me", guards=[authenticated()], dependencies=PRINCIPAL, responses=ERROR_RESPONSES)
+    @get("/me", guards=[authenticated()], dependencies=PRINCIPAL, responses=answers(200, Me))
     async def me(self, principal: Principal, auth: AuthService) -> dict[str, Any]:
         user = await auth.me(principal)
         return {
@@ -70,7 +71,12 @@ class AuthController(Controller):
             "permissions": _permissions(principal),
         }
 
-    @get("/sessions", guards=[authenticated()], dependencies=PRINCIPAL, responses=ERROR_RESPONSES)
+    @get(
+        "/sessions",
+        guards=[authenticated()],
+        dependencies=PRINCIPAL,
+        responses=answers(200, Sessions),
+    )
     async def sessions(self, principal: Principal, auth: AuthService) -> dict[str, Any]:
         found = await auth.sessions(principal)
         return {"items": [session_view(s, principal.session_id) for s in found]}

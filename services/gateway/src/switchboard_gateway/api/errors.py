@@ -58,7 +58,7 @@ class ErrorBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int, ResponseSpec] = {
-    status: ResponseSpec(data_container=ErrorBody, description=description)
+    status: ResponseSpec(data_container=ErrorBody, description=description, generate_examples=False)
     for status, description in {
         400: "the request is malformed or has unknown fields",
         401: "no valid bearer token",

@@ -9,7 +9,8 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from switchboard_gateway.api.dependencies import PRINCIPAL
-from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
+from switchboard_gateway.api.errors import DATABASE_ERRORS
+from switchboard_gateway.api.responses import Account, Invitations, InvitationView, answers
 from switchboard_gateway.api.schemas import InvitationAccept, InvitationCreate, user_view
 from switchboard_gateway.invitation_store import Invitation
 from switchboard_gateway.invitations import InvitationService
@@ -41,7 +42,7 @@ class TenantInvitationController(Controller):
     guards = [authenticated()]
     dependencies = {**INVITATIONS, **PRINCIPAL}
 
-    @post("/", status_code=201, responses=ERROR_RESPONSES)
+    @post("/", status_code=201, responses=answers(201, InvitationView))
     async def invite(
         self,
         tenant_id: str,
@@ -52,7 +53,7 @@ class TenantInvitationController(Controller):
         invitation = await invitations.invite(principal, tenant_id, data.email, data.role)
         return invitation_view(invitation)
 
-    @get("/", responses=ERROR_RESPONSES)
+    @get("/", responses=answers(200, Invitations))
     async def pending(
         self, tenant_id: str, principal: Principal, invitations: InvitationService
     ) -> dict[str, Any]:
@@ -65,7 +66,7 @@ class InvitationAcceptController(Controller):
     exception_handlers = DATABASE_ERRORS
     dependencies = INVITATIONS
 
-    @post("/", status_code=201, responses=ERROR_RESPONSES)
+    @post("/", status_code=201, responses=answers(201, Account))
     async def accept(
         self, data: InvitationAccept, invitations: InvitationService
     ) -> dict[str, Any]:

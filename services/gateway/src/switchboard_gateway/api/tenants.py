@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.dependencies import ACCOUNTS, PRINCIPAL
 from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
+from switchboard_gateway.api.responses import Account, AccountPage, TenantPage, TenantView, answers
 from switchboard_gateway.api.schemas import (
     TenantCreate,
     UserCreate,
@@ -39,13 +40,13 @@ class TenantController(Controller):
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
-    @post("/", status_code=201, responses=ERROR_RESPONSES)
+    @post("/", status_code=201, responses=answers(201, TenantView))
     async def create(
         self, data: TenantCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
         return tenant_view(await accounts.create_tenant(principal, data.name))
 
-    @get("/", responses=ERROR_RESPONSES)
+    @get("/", responses=answers(200, TenantPage))
     async def list(
         self,
         principal: Principal,
@@ -63,7 +64,7 @@ class TenantUserController(Controller):
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
-    @post("/", status_code=201, responses=ERROR_RESPONSES)
+    @post("/", status_code=201, responses=answers(201, Account))
     async def create(
         self, tenant_id: str, data: UserCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
@@ -72,7 +73,7 @@ class TenantUserController(Controller):
         )
         return user_view(user)
 
-    @get("/", responses=ERROR_RESPONSES)
+    @get("/", responses=answers(200, AccountPage))
     async def list(
         self,
         tenant_id: str,
@@ -84,7 +85,7 @@ class TenantUserController(Controller):
         size = clamp_limit(limit)
         return _page(await accounts.list_users(principal, tenant_id, size, cursor), size, user_view)
 
-    @patch("/{user_id:str}", responses=ERROR_RESPONSES)
+    @patch("/{user_id:str}", responses=answers(200, Account))
     async def update(
         self,
         tenant_id: str,
@@ -111,7 +112,7 @@ class PlatformUserController(Controller):
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
-    @post("/", status_code=201, responses=ERROR_RESPONSES)
+    @post("/", status_code=201, responses=answers(201, Account))
     async def create(
         self, data: UserCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
@@ -119,7 +120,7 @@ class PlatformUserController(Controller):
             await accounts.create_user(principal, None, data.email, data.password, data.role)
         )
 
-    @get("/", responses=ERROR_RESPONSES)
+    @get("/", responses=answers(200, AccountPage))
     async def list(
         self,
         principal: Principal,
