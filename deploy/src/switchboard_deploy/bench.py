@@ -22,8 +22,13 @@ from typing import Any
 
 import httpx
 import psutil
+import psycopg
+from aiokafka import AIOKafkaProducer
 
 from switchboard_deploy.stack import Stack
+from switchboard_shared.envelope import Envelope, event_key
+from switchboard_shared.events import CallEvent
+from switchboard_shared.topics import CALLS_EVENTS
 
 
 @dataclass
@@ -176,6 +181,44 @@ async def _end_to_end(session: Session, total: int, rate: float) -> StageResult:
     return StageResult("202 -> queryable", total, time.perf_counter() - started, latencies)
 
 
+async def _call_intake(stack: Stack, session: Session, total: int) -> StageResult:
+    """Call events published straight to the bus (pipelined), until call-store stored them all."""
+    run = secrets.token_hex(4)
+    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap_servers, acks="all", linger_ms=5)
+    await producer.start()
+    try:
+        started = time.perf_counter()
+        sent = []
+        for i in range(total):
+            event = CallEvent.model_validate(
+                {**_call(f"bus-{run}-{i}")["data"], "event": "ended", "provider": "standard",
+                 "occurred_at": "2026-01-07T12:00:00Z"}
+            )  # fmt: skip
+            envelope = Envelope(type=event.ce_type, source="bench", tenant_id=session.tenant_id)
+            sent.append(
+                await producer.send(
+                    CALLS_EVENTS.name,
+                    event.model_dump_json().encode(),
+                    key=event_key(session.tenant_id, event.call_id),
+                    headers=[(k, v.encode()) for k, v in envelope.to_headers().items()],
+                )
+            )
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+    async with await psycopg.AsyncConnection.connect(stack.database_url, autocommit=True) as db:
+        while True:
+            found = await db.execute(
+                "SELECT count(*) FROM call_store.calls WHERE tenant_id = %s AND call_id LIKE %s",
+                (session.tenant_id, f"bus-{run}-%"),
+            )
+            row = await found.fetchone()
+            if row is not None and row[0] >= total:
+                break
+            await asyncio.sleep(0.05)
+    return StageResult("call events -> stored (bus)", total, time.perf_counter() - started, [])
+
+
 async def _sign_ins(session: Session, total: int, concurrency: int) -> StageResult:
     async with httpx.AsyncClient(base_url=session.gateway, timeout=30) as client:
 
@@ -219,7 +262,9 @@ def _print_stage(results: list[StageResult]) -> None:
     )
 
 
-async def _bench(stack: Stack, owner: tuple[str, str], runs: int, webhooks: int) -> None:
+async def _bench(
+    stack: Stack, owner: tuple[str, str], runs: int, webhooks: int, call_events: int
+) -> None:
     session = await _prepare(stack, owner)
     stages: dict[str, list[StageResult]] = {}
     for _ in range(runs):
@@ -229,6 +274,7 @@ async def _bench(stack: Stack, owner: tuple[str, str], runs: int, webhooks: int)
                 session, session.gateway, webhooks, 64, "webhooks -> gateway -> ingest"
             ),
             await _end_to_end(session, 200, rate=200.0),
+            await _call_intake(stack, session, call_events),
             await _sign_ins(session, 50, 4),
             await _reads(session.call_store, session, 300, "GET /api/calls direct"),
             await _reads(session.gateway, session, 300, "GET /api/calls via gateway"),
@@ -248,6 +294,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="switchboard-bench")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--webhooks", type=int, default=3000)
+    parser.add_argument("--call-events", type=int, default=20000)
     args = parser.parse_args()
     owner = ("bench-owner@switchboard.local", secrets.token_urlsafe(16))
     data_dir = Path(tempfile.mkdtemp(prefix="switchboard-bench-"))
@@ -266,13 +313,14 @@ def main() -> None:
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
     )
     print(
-        f"command: make bench (runs={args.runs}, webhooks per run={args.webhooks}); "
+        f"command: make bench (runs={args.runs}, webhooks per run={args.webhooks}, "
+        f"call events per run={args.call_events}); "
         "medians of the runs"
     )
     try:
         stack.start_infrastructure()
         stack.start_services()
-        asyncio.run(_bench(stack, owner, args.runs, args.webhooks))
+        asyncio.run(_bench(stack, owner, args.runs, args.webhooks, args.call_events))
     finally:
         stack.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
