@@ -215,7 +215,7 @@ async def _call_intake(stack: Stack, session: Session, total: int) -> StageResul
             row = await found.fetchone()
             if row is not None and row[0] >= total:
                 break
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.25)
     return StageResult("call events -> stored (bus)", total, time.perf_counter() - started, [])
 
 

@@ -31,7 +31,7 @@ from switchboard_gateway.passwords import Passwords
 from switchboard_gateway.proxy import Forwarder
 from switchboard_gateway.publishing import Announcer
 from switchboard_gateway.ratelimit import LoginLimiter, LoginLimits
-from switchboard_gateway.request_limits import RequestLimiter
+from switchboard_gateway.request_limits import PostgresRequestCounts, RequestLimiter
 from switchboard_gateway.settings import GatewaySettings
 from switchboard_gateway.subscribers import subscribe_mailer
 from switchboard_gateway.tokens import TokenIssuer
@@ -105,7 +105,9 @@ def _services(
     return {
         "settings": settings,
         "key_ring": keys,
-        "request_limiter": RequestLimiter(runtime.pool, settings.rate_limit_per_minute),
+        "request_limiter": RequestLimiter(
+            PostgresRequestCounts(runtime.pool), settings.rate_limit_per_minute
+        ),
         "forwarder": Forwarder(settings.service_urls(), settings.proxy_timeout_seconds),
         "auth": auth,
         "accounts": AccountService(runtime.pool, passwords, announcer),

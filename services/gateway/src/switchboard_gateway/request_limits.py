@@ -1,6 +1,11 @@
 """The general request limit: requests per client address in fixed one-minute windows, counted
-in PostgreSQL so the limit holds across replicas. A replica that has seen an address go over
-refuses it from memory until the window ends, so a flood costs no database round trips."""
+in PostgreSQL so the limit holds across replicas.
+
+A replica takes requests from the shared count in small leases (a twentieth of the limit) and
+spends them from memory, so most requests cost no database round trip. Leases are counted when
+taken, so the replicas together never admit more than the limit; a lease a replica does not use
+up only makes the others refuse a little earlier. A replica that has been refused for an address
+refuses it from memory until the window ends, so a flood costs no round trips either."""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import hashlib
 import logging
 import math
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
@@ -18,13 +24,15 @@ from switchboard_shared.errors import RateLimited
 log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
-MAX_REMEMBERED_BLOCKS = 10_000
+LEASES_PER_WINDOW = 20
+MAX_REMEMBERED_ADDRESSES = 10_000
 UNAVAILABLE = (PoolClosed, PoolTimeout, psycopg.OperationalError, TimeoutError)
 
-COUNT = """
-INSERT INTO request_counts (bucket, window_start)
-VALUES (%(bucket)s, to_timestamp(floor(extract(epoch FROM now()) / %(window)s) * %(window)s))
-ON CONFLICT (bucket, window_start) DO UPDATE SET requests = request_counts.requests + 1
+TAKE = """
+INSERT INTO request_counts (bucket, window_start, requests)
+VALUES (%(bucket)s, to_timestamp(floor(extract(epoch FROM now()) / %(window)s) * %(window)s),
+    %(amount)s)
+ON CONFLICT (bucket, window_start) DO UPDATE SET requests = request_counts.requests + %(amount)s
 RETURNING requests,
     extract(epoch FROM window_start + make_interval(secs => %(window)s) - now()) AS remaining
 """
@@ -37,52 +45,70 @@ def address_bucket(address: str) -> str:
     return "address:" + hashlib.sha256(address.encode()).hexdigest()[:40]
 
 
-class RequestLimiter:
-    def __init__(self, pool: AsyncConnectionPool, per_minute: int) -> None:
+class RequestCounts(Protocol):
+    async def take(self, bucket: str, amount: int) -> tuple[int, float]:
+        """Adds `amount` to the bucket's count in the current window; returns the new count
+        and the seconds left in the window."""
+        ...
+
+
+class PostgresRequestCounts:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
         self._pool = pool
+
+    async def take(self, bucket: str, amount: int) -> tuple[int, float]:
+        params = {"bucket": bucket, "window": WINDOW_SECONDS, "amount": amount}
+        async with self._pool.connection() as conn:
+            row: Any = await (await conn.execute(TAKE, params)).fetchone()
+            if row["requests"] == amount:  # the first lease of a window sweeps expired windows
+                await conn.execute(FORGET_OLD_WINDOWS, (2 * WINDOW_SECONDS,))
+            return int(row["requests"]), float(row["remaining"])
+
+
+@dataclass
+class Lease:
+    left: int
+    until: float  # monotonic end of the window it was taken in
+
+
+class RequestLimiter:
+    def __init__(self, counts: RequestCounts, per_minute: int) -> None:
+        self._counts = counts
         self._limit = per_minute
-        self._blocked_until: dict[str, float] = {}
+        self._batch = max(1, per_minute // LEASES_PER_WINDOW)
+        self._leases: dict[str, Lease] = {}
 
     async def admit(self, address: str) -> None:
-        """Counts one request; raises RateLimited with the seconds until the window ends.
+        """Spends one request; raises RateLimited with the seconds until the window ends.
 
         A database that does not answer admits the request (the route then answers for itself).
         """
         bucket = address_bucket(address)
-        self._refuse_if_blocked(bucket)
-        try:
-            requests, remaining = await self._count(bucket)
-        except UNAVAILABLE as error:
-            log.warning("request limit not checked, database unavailable: %s", type(error).__name__)
-            return
-        if requests > self._limit:
-            wait = max(1, math.ceil(remaining))
-            self._remember_block(bucket, wait)
+        lease = self._leases.get(bucket)
+        now = time.monotonic()
+        if lease is None or lease.until <= now or (lease.left == 0 and not self._refused(lease)):
+            try:
+                lease = await self._lease(bucket, now)
+            except UNAVAILABLE as error:
+                log.warning("request limit not checked, database down: %s", type(error).__name__)
+                return
+        if lease.left <= 0:
+            wait = max(1, math.ceil(lease.until - now))
             raise RateLimited(f"more than {self._limit} requests a minute", retry_after=wait)
+        lease.left -= 1
 
-    def _refuse_if_blocked(self, bucket: str) -> None:
-        until = self._blocked_until.get(bucket)
-        if until is None:
-            return
-        left = until - time.monotonic()
-        if left <= 0:
-            del self._blocked_until[bucket]
-            return
-        raise RateLimited(
-            f"more than {self._limit} requests a minute", retry_after=max(1, math.ceil(left))
-        )
+    def _refused(self, lease: Lease) -> bool:
+        return lease.left < 0
 
-    def _remember_block(self, bucket: str, seconds: int) -> None:
-        if len(self._blocked_until) >= MAX_REMEMBERED_BLOCKS:
-            now = time.monotonic()
-            self._blocked_until = {b: t for b, t in self._blocked_until.items() if t > now}
-        if len(self._blocked_until) < MAX_REMEMBERED_BLOCKS:
-            self._blocked_until[bucket] = time.monotonic() + seconds
+    async def _lease(self, bucket: str, now: float) -> Lease:
+        count, remaining = await self._counts.take(bucket, self._batch)
+        granted = min(self._batch, self._limit - (count - self._batch))
+        lease = Lease(left=granted if granted > 0 else -1, until=now + max(remaining, 0.0))
+        self._remember(bucket, lease, now)
+        return lease
 
-    async def _count(self, bucket: str) -> tuple[int, float]:
-        async with self._pool.connection() as conn:
-            cursor = await conn.execute(COUNT, {"bucket": bucket, "window": WINDOW_SECONDS})
-            row: Any = await cursor.fetchone()
-            if row["requests"] == 1:  # the first request of a window sweeps expired windows
-                await conn.execute(FORGET_OLD_WINDOWS, (2 * WINDOW_SECONDS,))
-            return int(row["requests"]), float(row["remaining"])
+    def _remember(self, bucket: str, lease: Lease, now: float) -> None:
+        if len(self._leases) >= MAX_REMEMBERED_ADDRESSES:
+            self._leases = {b: held for b, held in self._leases.items() if held.until > now}
+        if len(self._leases) < MAX_REMEMBERED_ADDRESSES:
+            self._leases[bucket] = lease
