@@ -12,7 +12,7 @@ from switchboard_gateway.proxy import client_address
 from switchboard_gateway.request_limits import RequestLimiter
 from switchboard_gateway.settings import GatewaySettings
 
-EXEMPT_PREFIXES = ("/api/webhooks/",)  # providers retry on their own and are limited per token
+EXEMPT_PREFIXES = ("/api/webhooks/",)  # providers retry on their own; webhook-ingest limits them
 
 
 def limited(path: str) -> bool:
