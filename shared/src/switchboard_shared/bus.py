@@ -16,6 +16,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.message import StreamMessage
 from prometheus_client import REGISTRY, CollectorRegistry
 from pydantic import ValidationError
 
@@ -179,6 +180,7 @@ class Consumer:
             batch_timeout_ms=batch_timeout_ms,
             ack_policy=AckPolicy.ACK if group_id else AckPolicy.ACK_FIRST,
             auto_offset_reset="earliest",
+            decoder=_raw_bodies,
         )(entry)
 
     async def _process_batch(
@@ -291,6 +293,11 @@ class Consumer:
         }
         log.error("dead-lettered %s offset %s: %s", topic.name, record.offset, error[:200])
         await self._bus.publish_raw(topic.dlq, body, record.key, dlq_headers)
+
+
+async def _raw_bodies(message: StreamMessage[Any]) -> Any:
+    """The records are decoded by the consumer itself, into the handler's model."""
+    return message.body
 
 
 def _backoff(attempt: int) -> float:
