@@ -44,6 +44,7 @@ def gateway_settings(infrastructure: Stack, owner: Owner, **overrides: Any) -> G
             "proxy_timeout_seconds": 2.0,
             "login_limit_per_address": 100_000,
             "rate_limit_per_minute": 1_000_000,  # every test client shares one address
+            "mailer_group_id": unique_id("mailer"),  # no group rebalance between test gateways
             **overrides,
         },
     )
