@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import jwt
 import pytest
-from gateway_harness import STRONG_PASSWORD, bearer, login, new_tenant, new_user, started_client
+from gateway_harness import STRONG_PASSWORD, bearer, login, new_tenant, new_user
 from litestar.testing import AsyncTestClient
 
-from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import Owner
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def client(
-    infrastructure: Stack, platform_owner: Owner
-) -> AsyncIterator[AsyncTestClient[Any]]:
-    started = await started_client(infrastructure, platform_owner)
-    try:
-        yield started
-    finally:
-        await started.__aexit__(None, None, None)
 
 
 @pytest.fixture(scope="module")

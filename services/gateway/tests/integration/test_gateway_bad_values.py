@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from gateway_harness import bearer, login, started_client
+from gateway_harness import bearer, login
 from litestar.testing import AsyncTestClient
 
-from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import Owner
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def client(
-    infrastructure: Stack, platform_owner: Owner
-) -> AsyncIterator[AsyncTestClient[Any]]:
-    started = await started_client(infrastructure, platform_owner)
-    try:
-        yield started
-    finally:
-        await started.__aexit__(None, None, None)
 
 
 async def test_a_sign_in_with_a_nul_character_in_the_e_mail_is_a_bad_request(

@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import jwt
 import pytest
-from gateway_harness import bearer, bus_events, login, new_tenant, new_user, started_client
+from gateway_harness import bearer, bus_events, login, new_tenant, new_user
 from litestar.testing import AsyncTestClient
 
 from switchboard_deploy.stack import Stack
-from switchboard_deploy.testing import Owner
 from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def client(
-    infrastructure: Stack, platform_owner: Owner
-) -> AsyncIterator[AsyncTestClient[Any]]:
-    started = await started_client(infrastructure, platform_owner)
-    try:
-        yield started
-    finally:
-        await started.__aexit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
-async def owner(client: AsyncTestClient[Any], platform_owner: Owner) -> str:
-    return str((await login(client, platform_owner.email, platform_owner.password))["access_token"])
 
 
 async def test_sign_in_failure_and_success_are_audited_with_a_masked_email(

@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from gateway_harness import bearer, login, new_tenant, new_user, started_client
+from gateway_harness import bearer, login, new_tenant, new_user
 from litestar.testing import AsyncTestClient
 
-from switchboard_deploy.stack import Stack
-from switchboard_deploy.testing import Owner, unique_id
+from switchboard_deploy.testing import unique_id
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def client(
-    infrastructure: Stack, platform_owner: Owner
-) -> AsyncIterator[AsyncTestClient[Any]]:
-    started = await started_client(infrastructure, platform_owner)
-    try:
-        yield started
-    finally:
-        await started.__aexit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
-async def owner(client: AsyncTestClient[Any], platform_owner: Owner) -> str:
-    return str((await login(client, platform_owner.email, platform_owner.password))["access_token"])
 
 
 async def test_a_service_that_is_down_answers_503_with_retry_after(

@@ -45,11 +45,6 @@ async def client(
         await started.__aexit__(None, None, None)
 
 
-@pytest.fixture(scope="module")
-async def owner(client: AsyncTestClient[Any], platform_owner: Owner) -> str:
-    return str((await login(client, platform_owner.email, platform_owner.password))["access_token"])
-
-
 async def _invite(client: AsyncTestClient[Any], owner: str) -> tuple[str, str]:
     tenant = await new_tenant(client, owner)
     email = f"{unique_id('invitee')}@example.test"

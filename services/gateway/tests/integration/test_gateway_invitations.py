@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -13,31 +12,14 @@ from gateway_harness import (
     login,
     new_tenant,
     new_user,
-    started_client,
 )
 from litestar.testing import AsyncTestClient
 
 from switchboard_deploy.stack import Stack
-from switchboard_deploy.testing import Owner, unique_id
+from switchboard_deploy.testing import unique_id
 from switchboard_shared.topics import NOTIFICATIONS
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def client(
-    infrastructure: Stack, platform_owner: Owner
-) -> AsyncIterator[AsyncTestClient[Any]]:
-    started = await started_client(infrastructure, platform_owner)
-    try:
-        yield started
-    finally:
-        await started.__aexit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
-async def owner(client: AsyncTestClient[Any], platform_owner: Owner) -> str:
-    return str((await login(client, platform_owner.email, platform_owner.password))["access_token"])
 
 
 async def _admin(client: AsyncTestClient[Any], owner: str, tenant: str) -> str:
