@@ -25,6 +25,7 @@ import psutil
 import psycopg
 from aiokafka import AIOKafkaProducer
 
+from switchboard_deploy.bench_auth import verification_cost
 from switchboard_deploy.stack import Stack
 from switchboard_shared.envelope import Envelope, event_key
 from switchboard_shared.events import CallEvent
@@ -293,6 +294,7 @@ async def _bench(
     direct = statistics.median(r.percentile(50) for r in stages["GET /api/calls direct"])
     forwarded = statistics.median(r.percentile(50) for r in stages["GET /api/calls via gateway"])
     print(f"  gateway forwarding + verification, median added: {forwarded - direct:.2f} ms")
+    print(f"  token verification + permission check, median: {await verification_cost():.0f} µs")
     print(
         "  resident memory (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in _memory(stack).items())
     )
