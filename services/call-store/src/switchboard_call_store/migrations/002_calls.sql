@@ -2,11 +2,6 @@
 -- Every table carries tenant_id; row-level security (enabled and forced) admits a row only
 -- when it belongs to the transaction's tenant (app.tenant_id) or the scope is every tenant ('*').
 
-DO $$
-BEGIN
-    EXECUTE format('ALTER ROLE %s SET search_path = %I, public', '{{role}}', current_schema());
-END $$;
-
 CREATE TABLE contacts (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     tenant_id text NOT NULL,

@@ -1,6 +1,3 @@
--- The service role finds its tables without qualifying them.
-ALTER ROLE {{role}} SET search_path TO gateway, public;
-
 -- Signing keys: the private key is stored encrypted (AES-256-GCM under SECRETS_KEY); a retired
 -- key stops signing but stays published until it expires, so rotation never breaks a token.
 CREATE TABLE signing_keys (
