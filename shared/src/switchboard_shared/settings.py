@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import TypeVar
+from typing import Literal, TypeVar
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_HS256_SECRET_BYTES = 32
+MIN_SECRETS_KEY_BYTES = 32
+DEVELOPMENT_SECRETS_KEY = "switchboard-development-secrets-key-not-for-production"
 
 
 class ServiceSettings(BaseSettings):
@@ -44,6 +46,28 @@ class ServiceSettings(BaseSettings):
     @property
     def db_role(self) -> str:
         return "sb_" + self.service_name.replace("-", "_")
+
+
+class SecretsKeySettings(ServiceSettings):
+    """For services that keep secrets at rest: SECRETS_KEY, required in production."""
+
+    environment: Literal["development", "production"] = "development"
+    secrets_key: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _production_needs_secrets_key(self) -> SecretsKeySettings:
+        if self.environment == "production" and self.secrets_key is None:
+            raise ValueError("SECRETS_KEY is required when ENVIRONMENT=production")
+        key = self.secrets_key.get_secret_value() if self.secrets_key else None
+        if key is not None and len(key.encode()) < MIN_SECRETS_KEY_BYTES:
+            raise ValueError(f"SECRETS_KEY must be at least {MIN_SECRETS_KEY_BYTES} bytes")
+        return self
+
+    @property
+    def encryption_secret(self) -> bytes:
+        """SECRETS_KEY, or in development a fixed, publicly known value (never in production)."""
+        value = self.secrets_key.get_secret_value() if self.secrets_key else DEVELOPMENT_SECRETS_KEY
+        return value.encode()
 
 
 SettingsT = TypeVar("SettingsT", bound=ServiceSettings)

@@ -12,7 +12,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
 from psycopg_pool import AsyncConnectionPool
 
 from switchboard_gateway.keys import (
@@ -23,6 +22,7 @@ from switchboard_gateway.keys import (
     public_pem,
 )
 from switchboard_shared.errors import Unavailable
+from switchboard_shared.sealing import SealError
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class KeyRing:
         if row["retired_at"] is None:
             try:
                 private = self._cipher.open(row["kid"], bytes(row["private_key_encrypted"]))
-            except (InvalidTag, ValueError):
+            except (SealError, ValueError):
                 log.error("signing key %s cannot be decrypted: is SECRETS_KEY right?", row["kid"])
         return SigningKey(
             kid=row["kid"],

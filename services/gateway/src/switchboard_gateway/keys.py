@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-NONCE_BYTES = 12
+from switchboard_shared.sealing import Sealer
+
 KEY_ENCRYPTION_INFO = b"switchboard/gateway/signing-keys/v1"
 
 
@@ -53,11 +51,10 @@ def new_signing_key() -> SigningKey:
 
 
 class KeyCipher:
-    """Encrypts private keys under a key derived (HKDF-SHA256) from SECRETS_KEY; kid is the AAD."""
+    """Seals private keys under SECRETS_KEY (see switchboard_shared.sealing); kid is the context."""
 
     def __init__(self, secret: bytes) -> None:
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=KEY_ENCRYPTION_INFO)
-        self._aead = AESGCM(derived.derive(secret))
+        self._sealer = Sealer(secret, KEY_ENCRYPTION_INFO)
 
     def seal(self, key: SigningKey) -> bytes:
         assert key.private_key is not None
@@ -66,11 +63,10 @@ class KeyCipher:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        nonce = os.urandom(NONCE_BYTES)
-        return nonce + self._aead.encrypt(nonce, pem, key.kid.encode())
+        return self._sealer.seal(pem, key.kid.encode())
 
     def open(self, kid: str, sealed: bytes) -> Ed25519PrivateKey:
-        pem = self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], kid.encode())
+        pem = self._sealer.open(sealed, kid.encode())
         private = serialization.load_pem_private_key(pem, password=None)
         if not isinstance(private, Ed25519PrivateKey):
             raise ValueError(f"signing key {kid} is not an Ed25519 key")

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator
 
 from switchboard_gateway.durations import parse_duration
-from switchboard_shared.settings import ServiceSettings
-
-DEVELOPMENT_SECRETS_KEY = "switchboard-development-secrets-key-not-for-production"
-MIN_SECRETS_KEY_BYTES = 32
+from switchboard_shared.settings import SecretsKeySettings
 
 
-class GatewaySettings(ServiceSettings):
+class GatewaySettings(SecretsKeySettings):
     service_name: str = "gateway"
     http_port: int = 8000
-    environment: Literal["development", "production"] = "development"
-    secrets_key: SecretStr | None = None
     jwt_expiration: str = "24h"
     refresh_token_lifetime: str = "30d"
     signing_key_lifetime: str = "90d"
@@ -59,17 +52,6 @@ class GatewaySettings(ServiceSettings):
         parse_duration(value)
         return value
 
-    @model_validator(mode="after")
-    def _production_needs_secrets_key(self) -> GatewaySettings:
-        if self.environment == "production" and self.secrets_key is None:
-            raise ValueError("SECRETS_KEY is required when ENVIRONMENT=production")
-        if (
-            self.secrets_key
-            and len(self.secrets_key.get_secret_value().encode()) < MIN_SECRETS_KEY_BYTES
-        ):
-            raise ValueError(f"SECRETS_KEY must be at least {MIN_SECRETS_KEY_BYTES} bytes")
-        return self
-
     @property
     def access_token_seconds(self) -> int:
         return parse_duration(self.jwt_expiration)
@@ -89,12 +71,6 @@ class GatewaySettings(ServiceSettings):
     @property
     def login_window_seconds(self) -> int:
         return parse_duration(self.login_limit_window)
-
-    @property
-    def encryption_secret(self) -> bytes:
-        """SECRETS_KEY, or in development a fixed, publicly known value (never in production)."""
-        value = self.secrets_key.get_secret_value() if self.secrets_key else DEVELOPMENT_SECRETS_KEY
-        return value.encode()
 
     @property
     def trusted_proxy_addresses(self) -> frozenset[str]:

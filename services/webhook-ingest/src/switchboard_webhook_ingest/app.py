@@ -19,7 +19,7 @@ from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.handlers import AdminDeps
 from switchboard_webhook_ingest.ingest import IngestDeps
 from switchboard_webhook_ingest.retention import sweep_forever
-from switchboard_webhook_ingest.secretbox import SecretBox, derive_key
+from switchboard_webhook_ingest.secretbox import SecretBox
 from switchboard_webhook_ingest.settings import WebhookIngestSettings
 from switchboard_webhook_ingest.store import PostgresStore, create_hot_pool
 
@@ -36,7 +36,7 @@ def build_app(settings: WebhookIngestSettings) -> Litestar:
         max_size=settings.db_hot_pool_max,
     )
     store = PostgresStore(runtime.pool, hot_pool)
-    box = SecretBox(derive_key(settings.encryption_secret))
+    box = SecretBox(settings.encryption_secret)
     directory = TokenDirectory(store, runtime.revocations, ttl=settings.token_cache_seconds)
     admission = AdmissionControl(
         store,

@@ -16,7 +16,7 @@ from switchboard_webhook_ingest.domain import (
     webhook_url,
 )
 from switchboard_webhook_ingest.ingest import stored_key
-from switchboard_webhook_ingest.secretbox import SecretBox, SecretBoxError, derive_key
+from switchboard_webhook_ingest.secretbox import SecretBox, SecretBoxError
 
 
 def test_a_token_is_32_random_url_safe_bytes() -> None:
@@ -55,7 +55,7 @@ def test_a_short_printable_dedup_key_is_kept_and_others_are_hashed() -> None:
 
 
 def box() -> SecretBox:
-    return SecretBox(derive_key(b"a-secrets-key-of-at-least-32-bytes!!"))
+    return SecretBox(b"a-secrets-key-of-at-least-32-bytes!!")
 
 
 def test_sealed_secrets_open_to_the_same_list() -> None:
@@ -78,7 +78,7 @@ def test_sealed_secrets_moved_to_another_tenant_do_not_open() -> None:
 
 def test_sealed_secrets_do_not_open_with_another_key() -> None:
     sealed = box().seal(["s"], tenant_id="t1", provider="vapi")
-    other = SecretBox(derive_key(b"another-secrets-key-of-32-bytes-or-more"))
+    other = SecretBox(b"another-secrets-key-of-32-bytes-or-more")
     with pytest.raises(SecretBoxError):
         other.open(sealed, tenant_id="t1", provider="vapi")
 

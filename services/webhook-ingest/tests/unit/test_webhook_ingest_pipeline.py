@@ -19,7 +19,7 @@ from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import Provider, WebhookToken, token_hash
 from switchboard_webhook_ingest.ingest import IngestDeps, WebhookRequest, ingest
-from switchboard_webhook_ingest.secretbox import SecretBox, derive_key
+from switchboard_webhook_ingest.secretbox import SecretBox
 from switchboard_webhook_ingest.store import Admission
 
 TOKEN = "token-of-tenant-one"
@@ -93,7 +93,7 @@ def deps(
     return IngestDeps(
         store=store,
         bus=bus,
-        box=SecretBox(derive_key(b"k" * 32)),
+        box=SecretBox(b"k" * 32),
         directory=TokenDirectory(store, revocations or RevocationList(), ttl=30),
         admission=AdmissionControl(store, rate_per_second=1.0, burst=burst),
         publish_timeout=1.0,
