@@ -31,7 +31,11 @@ from switchboard_gateway.passwords import Passwords
 from switchboard_gateway.proxy import Forwarder
 from switchboard_gateway.publishing import Announcer
 from switchboard_gateway.ratelimit import LoginLimiter, LoginLimits
-from switchboard_gateway.request_limits import PostgresRequestCounts, RequestLimiter
+from switchboard_gateway.request_limits import (
+    PostgresRequestCounts,
+    RequestLimiter,
+    UserActionLimiter,
+)
 from switchboard_gateway.settings import GatewaySettings
 from switchboard_gateway.subscribers import subscribe_mailer
 from switchboard_gateway.tokens import TokenIssuer
@@ -99,15 +103,15 @@ def _services(
         window_seconds=settings.login_window_seconds,
     )
     limiter = LoginLimiter(runtime.pool, limits)
+    counts = PostgresRequestCounts(runtime.pool)
     auth = AuthService(
         runtime.pool, passwords, issuer, announcer, limiter, settings.refresh_token_seconds
     )
     return {
         "settings": settings,
         "key_ring": keys,
-        "request_limiter": RequestLimiter(
-            PostgresRequestCounts(runtime.pool), settings.rate_limit_per_minute
-        ),
+        "request_limiter": RequestLimiter(counts, settings.rate_limit_per_minute),
+        "user_action_limiter": UserActionLimiter(counts, settings.action_limits),
         "forwarder": Forwarder(settings.service_urls(), settings.proxy_timeout_seconds),
         "auth": auth,
         "accounts": AccountService(runtime.pool, passwords, announcer),

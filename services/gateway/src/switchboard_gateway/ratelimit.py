@@ -3,7 +3,6 @@ replicas. Buckets are hashed: the table never holds an e-mail address or an IP a
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from psycopg_pool import AsyncConnectionPool
 
 from switchboard_gateway.domain import normalise_email
+from switchboard_gateway.request_limits import hashed_bucket
 from switchboard_shared.errors import RateLimited
 
 
@@ -21,19 +21,15 @@ class LoginLimits:
     window_seconds: int
 
 
-def _bucket(kind: str, value: str) -> str:
-    return f"{kind}:" + hashlib.sha256(value.encode()).hexdigest()[:40]
-
-
 class LoginLimiter:
     def __init__(self, pool: AsyncConnectionPool, limits: LoginLimits) -> None:
         self._pool = pool
         self._limits = limits
 
     def _buckets(self, address: str | None, email: str) -> list[tuple[str, int]]:
-        buckets = [(_bucket("account", normalise_email(email)), self._limits.per_account)]
+        buckets = [(hashed_bucket("account", normalise_email(email)), self._limits.per_account)]
         if address:
-            buckets.append((_bucket("address", address), self._limits.per_address))
+            buckets.append((hashed_bucket("address", address), self._limits.per_address))
         return buckets
 
     async def check(self, address: str | None, email: str) -> None:
@@ -65,5 +61,5 @@ class LoginLimiter:
         async with self._pool.connection() as conn, conn.transaction():
             await conn.execute(
                 "DELETE FROM login_attempts WHERE bucket = %s",
-                (_bucket("account", normalise_email(email)),),
+                (hashed_bucket("account", normalise_email(email)),),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, field_validator
 
 from switchboard_gateway.durations import parse_duration
+from switchboard_gateway.request_actions import Action, parse_action_limits
 from switchboard_shared.settings import SecretsKeySettings
 
 
@@ -25,6 +26,7 @@ class GatewaySettings(SecretsKeySettings):
     gateway_url: str | None = None
     proxy_timeout_seconds: float = 10.0
     rate_limit_per_minute: int = Field(default=100, ge=1)
+    user_action_limits: str = "bulk=10,command=30,write=300,read=1200"
     login_limit_per_address: int = 20
     login_limit_per_account: int = 5
     login_limit_window: str = "15m"
@@ -51,6 +53,16 @@ class GatewaySettings(SecretsKeySettings):
     def _is_duration(cls, value: str) -> str:
         parse_duration(value)
         return value
+
+    @field_validator("user_action_limits")
+    @classmethod
+    def _is_action_limits(cls, value: str) -> str:
+        parse_action_limits(value)
+        return value
+
+    @property
+    def action_limits(self) -> dict[Action, int]:
+        return parse_action_limits(self.user_action_limits)
 
     @property
     def access_token_seconds(self) -> int:
