@@ -1,12 +1,13 @@
 """Replicas spend the shared request count in leases: never more than the limit together,
-and few trips to the shared count."""
+and few trips to the shared count; addresses, users and actions each have buckets of their own."""
 
 from __future__ import annotations
 
 import pytest
 from psycopg_pool import PoolTimeout
 
-from switchboard_gateway.request_limits import RequestLimiter
+from switchboard_gateway.request_actions import Action
+from switchboard_gateway.request_limits import RequestLimiter, UserActionLimiter
 from switchboard_shared.errors import RateLimited
 
 
@@ -72,3 +73,33 @@ async def test_a_database_that_does_not_answer_admits_the_request() -> None:
     limiter = RequestLimiter(DownCounts(), per_minute=1)
     assert await _admitted(limiter, "198.51.100.12")
     assert await _admitted(limiter, "198.51.100.12")
+
+
+async def _user_admitted(limiter: UserActionLimiter, user: str, action: Action) -> bool:
+    try:
+        await limiter.admit(user, action)
+    except RateLimited:
+        return False
+    return True
+
+
+async def test_a_user_is_limited_per_action_and_the_refusal_names_the_action() -> None:
+    limiter = UserActionLimiter(SharedCounts(), {Action.BULK: 2, Action.READ: 3})
+    bulk = [await _user_admitted(limiter, "user-1", Action.BULK) for _ in range(2)]
+    with pytest.raises(RateLimited) as refused:
+        await limiter.admit("user-1", Action.BULK)
+    assert bulk == [True, True]
+    assert "bulk" in refused.value.detail
+    assert refused.value.retry_after == 30
+    assert await _user_admitted(limiter, "user-1", Action.READ)
+    assert await _user_admitted(limiter, "user-2", Action.BULK)
+
+
+async def test_users_and_addresses_with_the_same_text_are_counted_apart() -> None:
+    counts = SharedCounts()
+    by_address = RequestLimiter(counts, per_minute=1)
+    by_user = UserActionLimiter(counts, {Action.WRITE: 1})
+    assert await _admitted(by_address, "same")
+    assert await _user_admitted(by_user, "same", Action.WRITE)
+    assert len(counts.counts) == 2
+    assert not any("same" in bucket for bucket in counts.counts)
