@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 
 from psycopg_pool import AsyncConnectionPool
 
-from switchboard_gateway import directory, sessions
+from switchboard_gateway import directory, mfa_store, sessions
 from switchboard_gateway.domain import (
+    KEEP,
+    Keep,
     Tenant,
     User,
+    check_location_grant,
     check_may_manage,
     check_role_assignment,
     normalise_email,
@@ -71,7 +74,13 @@ class AccountService:
         return scope
 
     async def create_user(
-        self, principal: Principal, tenant_id: str | None, email: str, password: str, role: Role
+        self,
+        principal: Principal,
+        tenant_id: str | None,
+        email: str,
+        password: str,
+        role: Role,
+        locations: tuple[str, ...] | None = None,
     ) -> User:
         """With tenant_id None, a platform account (only the super admin makes those)."""
         scope = (
@@ -82,6 +91,7 @@ class AccountService:
         if tenant_id is None and principal.role is not Role.SUPER_ADMIN:
             raise Forbidden("only the super admin creates platform accounts")
         check_role_assignment(principal, role, tenant_id)
+        check_location_grant(principal, locations, tenant_id)
         problem = password_problem(password)
         if problem:
             raise ValidationFailed(problem)
@@ -94,6 +104,7 @@ class AccountService:
             False,
             datetime.now(UTC),
             password_hash,
+            locations,
         )
         async with tenant_transaction(self._pool, scope) as conn:
             user = await directory.insert_user(conn, draft)
@@ -124,6 +135,7 @@ class AccountService:
         user_id: str,
         role: Role | None,
         disabled: bool | None,
+        locations: tuple[str, ...] | Keep | None = KEEP,
     ) -> User:
         scope = await self._scope(principal, Permission.USERS_MANAGE, tenant_id)
         async with tenant_transaction(self._pool, scope) as conn:
@@ -133,8 +145,13 @@ class AccountService:
             check_may_manage(principal, target)
             if role is not None:
                 check_role_assignment(principal, role, tenant_id)
+            if not isinstance(locations, Keep):
+                check_location_grant(principal, locations, tenant_id)
+                await directory.set_locations(conn, user_id, locations)
             user = await directory.update_user(conn, user_id, role, disabled)
-            cut_off = user.disabled or user.role != target.role
+            cut_off = (
+                user.disabled or user.role != target.role or user.locations != target.locations
+            )
             if cut_off:
                 await sessions.revoke_user_sessions(conn, user_id, "account changed")
         if cut_off:
@@ -157,6 +174,14 @@ class AccountService:
             await self._announcer.audit(
                 action, principal, tenant_id=after.tenant_id, resource=resource
             )
+        if before.locations != after.locations:
+            await self._announcer.audit(
+                "user.locations_changed",
+                principal,
+                tenant_id=after.tenant_id,
+                resource=resource,
+                params={"locations": list(after.locations) if after.locations else None},
+            )
 
     async def remove_user(self, principal: Principal, tenant_id: str, user_id: str) -> None:
         """Removal disables the account (its history stays) and cuts every session at once."""
@@ -171,4 +196,34 @@ class AccountService:
         await self._announcer.revoke("user", user_id)
         await self._announcer.audit(
             "user.removed", principal, tenant_id=tenant_id, resource=f"user:{user_id}"
+        )
+
+    async def require_mfa(self, principal: Principal, tenant_id: str, required: bool) -> Tenant:
+        """Members who have not enrolled are asked to, at their next sign-in."""
+        scope = await self._scope(principal, Permission.USERS_MANAGE, tenant_id)
+        async with tenant_transaction(self._pool, scope) as conn:
+            tenant = await directory.set_mfa_required(conn, tenant_id, required)
+        if tenant is None:
+            raise NotFound("no such tenant")
+        await self._announcer.audit(
+            "tenant.mfa_required_changed",
+            principal,
+            tenant_id=tenant_id,
+            resource=f"tenant:{tenant_id}",
+            params={"mfa_required": required},
+        )
+        return tenant
+
+    async def reset_mfa(self, principal: Principal, tenant_id: str, user_id: str) -> None:
+        """For a member who lost both authenticator and recovery codes: they enrol again."""
+        scope = await self._scope(principal, Permission.USERS_MANAGE, tenant_id)
+        async with tenant_transaction(self._pool, scope) as conn:
+            target = await directory.get_user(conn, user_id, tenant_id)
+            if target is None:
+                raise NotFound("no such user")
+            check_may_manage(principal, target)
+            if not await mfa_store.delete_factor(conn, user_id):
+                raise NotFound("this user has no second factor")
+        await self._announcer.audit(
+            "auth.mfa_reset", principal, tenant_id=tenant_id, resource=f"user:{user_id}"
         )

@@ -16,6 +16,7 @@ from switchboard_gateway.api.invitations import (
     TenantInvitationController,
 )
 from switchboard_gateway.api.limits import request_limit_middleware
+from switchboard_gateway.api.mfa import MfaController
 from switchboard_gateway.api.monitoring import MonitoringController
 from switchboard_gateway.api.tenants import (
     PlatformUserController,
@@ -24,9 +25,11 @@ from switchboard_gateway.api.tenants import (
 )
 from switchboard_gateway.auth import AuthService
 from switchboard_gateway.bootstrap import ensure_platform_owner
+from switchboard_gateway.challenges import Challenges
 from switchboard_gateway.invitations import InvitationService
 from switchboard_gateway.key_store import KeyRing
 from switchboard_gateway.keys import KeyCipher
+from switchboard_gateway.mfa import MfaService, TotpSecrets
 from switchboard_gateway.passwords import Passwords
 from switchboard_gateway.proxy import Forwarder
 from switchboard_gateway.publishing import Announcer
@@ -44,6 +47,7 @@ from switchboard_shared.runtime import Runtime, build_runtime, create_app
 
 ROUTES: list[ControllerRouterHandler] = [
     AuthController,
+    MfaController,
     JwksController,
     TenantController,
     TenantUserController,
@@ -104,9 +108,19 @@ def _services(
     )
     limiter = LoginLimiter(runtime.pool, limits)
     counts = PostgresRequestCounts(runtime.pool)
-    auth = AuthService(
-        runtime.pool, passwords, issuer, announcer, limiter, settings.refresh_token_seconds
+    challenges = Challenges(
+        runtime.pool, settings.mfa_token_seconds, settings.mfa_required_for_platform_roles
     )
+    auth = AuthService(
+        runtime.pool,
+        passwords,
+        issuer,
+        announcer,
+        limiter,
+        settings.refresh_token_seconds,
+        challenges,
+    )
+    secrets = TotpSecrets(settings.encryption_secret)
     return {
         "settings": settings,
         "key_ring": keys,
@@ -114,6 +128,7 @@ def _services(
         "user_action_limiter": UserActionLimiter(counts, settings.action_limits),
         "forwarder": Forwarder(settings.service_urls(), settings.proxy_timeout_seconds),
         "auth": auth,
+        "mfa": MfaService(runtime.pool, auth, challenges, secrets, announcer, limiter),
         "accounts": AccountService(runtime.pool, passwords, announcer),
         "invitations": InvitationService(
             runtime.pool,

@@ -11,6 +11,7 @@ from typing import NoReturn
 from psycopg_pool import AsyncConnectionPool
 
 from switchboard_gateway import directory, sessions
+from switchboard_gateway.challenges import Challenges, MfaChallenge
 from switchboard_gateway.domain import INVALID_CREDENTIALS, Session, User
 from switchboard_gateway.passwords import Passwords
 from switchboard_gateway.publishing import Announcer
@@ -50,16 +51,21 @@ class AuthService:
         announcer: Announcer,
         limiter: LoginLimiter,
         refresh_lifetime_seconds: int,
+        challenges: Challenges,
     ) -> None:
         self._pool = pool
+        self._challenges = challenges
         self._limiter = limiter
         self._passwords = passwords
         self._issuer = issuer
         self._announcer = announcer
         self._refresh_lifetime = refresh_lifetime_seconds
 
-    async def login(self, email: str, password: str, client: Client) -> TokenPair:
-        """Login acts before anyone is known, so it looks the e-mail up in platform scope."""
+    async def login(self, email: str, password: str, client: Client) -> TokenPair | MfaChallenge:
+        """Login acts before anyone is known, so it looks the e-mail up in platform scope.
+
+        When a second step is due, a correct password earns a challenge instead of tokens; the
+        account's failure count is only cleared once that step succeeds."""
         await self._limiter.check(client.address, email)
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
             user = await directory.find_user_by_email(conn, email)
@@ -67,8 +73,25 @@ class AuthService:
         valid = await asyncio.to_thread(self._passwords.verify, stored_hash, password)
         if user is None or not valid or user.disabled:
             await self._refuse_login(email, user, valid, client)
+        purpose = await self._challenges.due(user)
+        if purpose is None:
+            return await self.complete_login(user, client, None)
+        await self._announcer.audit(
+            "auth.mfa_challenged",
+            None,
+            actor_id=user.id,
+            actor_email=mask_email(user.email),
+            tenant_id=user.tenant_id,
+            resource=f"user:{user.id}",
+            params={"purpose": purpose},
+        )
+        return await self._challenges.issue(user, purpose)
+
+    async def complete_login(
+        self, user: User, client: Client, second_factor: str | None
+    ) -> TokenPair:
         pair = await self._open_session(user, client)
-        await self._limiter.clear_account(email)
+        await self._limiter.clear_account(user.email)
         await self._announcer.audit(
             "auth.login",
             None,
@@ -76,6 +99,7 @@ class AuthService:
             actor_email=mask_email(user.email),
             tenant_id=user.tenant_id,
             resource=f"user:{user.id}",
+            params={"second_factor": second_factor} if second_factor else None,
         )
         return pair
 
@@ -116,7 +140,9 @@ class AuthService:
 
     async def _pair(self, user: User, session_id: str, refresh: str) -> TokenPair:
         await self._issuer.refresh_keys()
-        subject = TokenSubject(user.id, user.email, str(user.role), user.tenant_id, session_id)
+        subject = TokenSubject(
+            user.id, user.email, str(user.role), user.tenant_id, session_id, user.locations
+        )
         return TokenPair(self._issuer.issue(subject), refresh, self._issuer.lifetime_seconds)
 
     async def refresh(self, refresh_token: str) -> TokenPair:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from psycopg import errors
+from psycopg import errors, sql
 
 from switchboard_gateway.domain import Tenant, User
 from switchboard_shared.auth.roles import Role
@@ -13,6 +13,13 @@ from switchboard_shared.db import Connection
 from switchboard_shared.errors import Conflict
 
 Page = tuple[datetime, str] | None
+
+USER_COLUMNS = sql.SQL(
+    "id, tenant_id, email, role, disabled, created_at, password_hash, locations,"
+    " EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = users.id AND m.enabled_at IS NOT NULL)"
+    " AS mfa_enabled"
+)
+TENANT_COLUMNS = sql.SQL("id, name, created_at, mfa_required")
 
 
 def _user(row: dict[str, Any]) -> User:
@@ -24,16 +31,25 @@ def _user(row: dict[str, Any]) -> User:
         disabled=row["disabled"],
         created_at=row["created_at"],
         password_hash=row["password_hash"],
+        locations=tuple(row["locations"]) if row["locations"] is not None else None,
+        mfa_enabled=row["mfa_enabled"],
     )
 
 
 def _tenant(row: dict[str, Any]) -> Tenant:
-    return Tenant(id=row["id"], name=row["name"], created_at=row["created_at"])
+    return Tenant(
+        id=row["id"],
+        name=row["name"],
+        created_at=row["created_at"],
+        mfa_required=row["mfa_required"],
+    )
 
 
 async def insert_tenant(conn: Connection, tenant_id: str, name: str) -> Tenant:
     cursor = await conn.execute(
-        "INSERT INTO tenants (id, name) VALUES (%s, %s) RETURNING id, name, created_at",
+        sql.SQL("INSERT INTO tenants (id, name) VALUES (%s, %s) RETURNING {}").format(
+            TENANT_COLUMNS
+        ),
         (tenant_id, name),
     )
     row = await cursor.fetchone()
@@ -43,7 +59,7 @@ async def insert_tenant(conn: Connection, tenant_id: str, name: str) -> Tenant:
 
 async def get_tenant(conn: Connection, tenant_id: str) -> Tenant | None:
     cursor = await conn.execute(
-        "SELECT id, name, created_at FROM tenants WHERE id = %s", (tenant_id,)
+        sql.SQL("SELECT {} FROM tenants WHERE id = %s").format(TENANT_COLUMNS), (tenant_id,)
     )
     row = await cursor.fetchone()
     return _tenant(row) if row else None
@@ -51,9 +67,11 @@ async def get_tenant(conn: Connection, tenant_id: str) -> Tenant | None:
 
 async def list_tenants(conn: Connection, limit: int, after: Page) -> list[Tenant]:
     cursor = await conn.execute(
-        "SELECT id, name, created_at FROM tenants"
-        " WHERE %(after)s::timestamptz IS NULL OR (created_at, id) > (%(after)s, %(after_id)s)"
-        " ORDER BY created_at, id LIMIT %(limit)s",
+        sql.SQL(
+            "SELECT {} FROM tenants"
+            " WHERE %(after)s::timestamptz IS NULL OR (created_at, id) > (%(after)s, %(after_id)s)"
+            " ORDER BY created_at, id LIMIT %(limit)s"
+        ).format(TENANT_COLUMNS),
         {
             "after": after[0] if after else None,
             "after_id": after[1] if after else None,
@@ -66,10 +84,18 @@ async def list_tenants(conn: Connection, limit: int, after: Page) -> list[Tenant
 async def insert_user(conn: Connection, user: User) -> User:
     try:
         cursor = await conn.execute(
-            "INSERT INTO users (id, tenant_id, email, password_hash, role)"
-            " VALUES (%s, %s, %s, %s, %s)"
-            " RETURNING id, tenant_id, email, role, disabled, created_at, password_hash",
-            (user.id, user.tenant_id, user.email, user.password_hash, str(user.role)),
+            sql.SQL(
+                "INSERT INTO users (id, tenant_id, email, password_hash, role, locations)"
+                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING {}"
+            ).format(USER_COLUMNS),
+            (
+                user.id,
+                user.tenant_id,
+                user.email,
+                user.password_hash,
+                str(user.role),
+                list(user.locations) if user.locations is not None else None,
+            ),
         )
     except errors.UniqueViolation as error:
         raise Conflict("an account with this e-mail already exists", code="email_taken") from error
@@ -80,8 +106,7 @@ async def insert_user(conn: Connection, user: User) -> User:
 
 async def find_user_by_email(conn: Connection, email: str) -> User | None:
     cursor = await conn.execute(
-        "SELECT id, tenant_id, email, role, disabled, created_at, password_hash"
-        " FROM users WHERE lower(email) = lower(%s)",
+        sql.SQL("SELECT {} FROM users WHERE lower(email) = lower(%s)").format(USER_COLUMNS),
         (email,),
     )
     row = await cursor.fetchone()
@@ -90,8 +115,9 @@ async def find_user_by_email(conn: Connection, email: str) -> User | None:
 
 async def get_user(conn: Connection, user_id: str, tenant_id: str | None = None) -> User | None:
     cursor = await conn.execute(
-        "SELECT id, tenant_id, email, role, disabled, created_at, password_hash"
-        " FROM users WHERE id = %s AND (%s::text IS NULL OR tenant_id = %s)",
+        sql.SQL(
+            "SELECT {} FROM users WHERE id = %s AND (%s::text IS NULL OR tenant_id = %s)"
+        ).format(USER_COLUMNS),
         (user_id, tenant_id, tenant_id),
     )
     row = await cursor.fetchone()
@@ -102,10 +128,12 @@ async def list_users(
     conn: Connection, tenant_id: str | None, limit: int, after: Page
 ) -> list[User]:
     cursor = await conn.execute(
-        "SELECT id, tenant_id, email, role, disabled, created_at, password_hash FROM users"
-        " WHERE tenant_id IS NOT DISTINCT FROM %(tenant)s"
-        " AND (%(after)s::timestamptz IS NULL OR (created_at, id) > (%(after)s, %(after_id)s))"
-        " ORDER BY created_at, id LIMIT %(limit)s",
+        sql.SQL(
+            "SELECT {} FROM users WHERE tenant_id IS NOT DISTINCT FROM %(tenant)s"
+            " AND (%(after)s::timestamptz IS NULL"
+            " OR (created_at, id) > (%(after)s, %(after_id)s))"
+            " ORDER BY created_at, id LIMIT %(limit)s"
+        ).format(USER_COLUMNS),
         {
             "tenant": tenant_id,
             "after": after[0] if after else None,
@@ -120,9 +148,10 @@ async def update_user(
     conn: Connection, user_id: str, role: Role | None, disabled: bool | None
 ) -> User:
     cursor = await conn.execute(
-        "UPDATE users SET role = coalesce(%s, role), disabled = coalesce(%s, disabled),"
-        " updated_at = now() WHERE id = %s"
-        " RETURNING id, tenant_id, email, role, disabled, created_at, password_hash",
+        sql.SQL(
+            "UPDATE users SET role = coalesce(%s, role), disabled = coalesce(%s, disabled),"
+            " updated_at = now() WHERE id = %s RETURNING {}"
+        ).format(USER_COLUMNS),
         (str(role) if role else None, disabled, user_id),
     )
     row = await cursor.fetchone()
@@ -135,3 +164,26 @@ async def update_password_hash(conn: Connection, user_id: str, password_hash: st
         "UPDATE users SET password_hash = %s, updated_at = now() WHERE id = %s",
         (password_hash, user_id),
     )
+
+
+async def set_locations(conn: Connection, user_id: str, locations: tuple[str, ...] | None) -> User:
+    cursor = await conn.execute(
+        sql.SQL(
+            "UPDATE users SET locations = %s, updated_at = now() WHERE id = %s RETURNING {}"
+        ).format(USER_COLUMNS),
+        (list(locations) if locations is not None else None, user_id),
+    )
+    row = await cursor.fetchone()
+    assert row is not None
+    return _user(row)
+
+
+async def set_mfa_required(conn: Connection, tenant_id: str, required: bool) -> Tenant | None:
+    cursor = await conn.execute(
+        sql.SQL("UPDATE tenants SET mfa_required = %s WHERE id = %s RETURNING {}").format(
+            TENANT_COLUMNS
+        ),
+        (required, tenant_id),
+    )
+    row = await cursor.fetchone()
+    return _tenant(row) if row else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import PLATFORM_ROLES, Role, can_grant
@@ -12,11 +13,21 @@ from switchboard_shared.errors import Forbidden, ValidationFailed
 INVALID_CREDENTIALS = "invalid email or password"
 
 
+class Keep(Enum):
+    """A field an update leaves as it is (where None is a value of its own)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
 @dataclass(frozen=True)
 class Tenant:
     id: str
     name: str
     created_at: datetime
+    mfa_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,8 @@ class User:
     disabled: bool
     created_at: datetime
     password_hash: str = ""
+    locations: tuple[str, ...] | None = None
+    mfa_enabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,3 +74,15 @@ def check_may_manage(actor: Principal, target: User) -> None:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def check_location_grant(
+    actor: Principal, locations: tuple[str, ...] | None, tenant_id: str | None
+) -> None:
+    """Locations belong to tenant accounts; nobody grants a location beyond their own reach."""
+    if locations is not None and tenant_id is None:
+        raise ValidationFailed("platform accounts are not limited to locations")
+    if actor.locations is None:
+        return
+    if locations is None or not set(locations) <= set(actor.locations):
+        raise Forbidden("you may only grant locations within your own")

@@ -41,6 +41,8 @@ class GatewaySettings(SecretsKeySettings):
     smtp_from: str = "Switchboard <no-reply@switchboard.local>"
     smtp_timeout_seconds: float = 10.0
     mailer_group_id: str = "gateway-mailer"
+    mfa_token_lifetime: str = "5m"
+    mfa_required_for_platform_roles: bool = False
 
     @field_validator(
         "jwt_expiration",
@@ -48,6 +50,7 @@ class GatewaySettings(SecretsKeySettings):
         "signing_key_lifetime",
         "login_limit_window",
         "invitation_lifetime",
+        "mfa_token_lifetime",
     )
     @classmethod
     def _is_duration(cls, value: str) -> str:
@@ -63,6 +66,10 @@ class GatewaySettings(SecretsKeySettings):
     @property
     def action_limits(self) -> dict[Action, int]:
         return parse_action_limits(self.user_action_limits)
+
+    @property
+    def mfa_token_seconds(self) -> int:
+        return parse_duration(self.mfa_token_lifetime)
 
     @property
     def access_token_seconds(self) -> int:

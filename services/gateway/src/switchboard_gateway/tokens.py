@@ -31,6 +31,7 @@ class TokenSubject:
     role: str
     tenant_id: str | None
     session_id: str
+    locations: tuple[str, ...] | None = None
 
 
 class TokenIssuer:
@@ -63,6 +64,8 @@ class TokenIssuer:
             "aud": self._audience,
             "jti": str(uuid.uuid4()),
         }
+        if subject.locations is not None:
+            claims["locations"] = list(subject.locations)
         headers = {"kid": key.kid, "typ": ACCESS_TOKEN_TYPE}
         return jwt.encode(claims, key.private_key, algorithm=ASYMMETRIC_ALGORITHM, headers=headers)
 

@@ -9,9 +9,10 @@ from litestar.datastructures import State
 
 from switchboard_gateway.api.dependencies import AUTH, PRINCIPAL
 from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
-from switchboard_gateway.api.responses import Me, Sessions, Tokens, answers
+from switchboard_gateway.api.responses import LoginAnswer, Me, Sessions, Tokens, answers
 from switchboard_gateway.api.schemas import LoginRequest, RefreshRequest, session_view, user_view
 from switchboard_gateway.auth import AuthService, Client, TokenPair
+from switchboard_gateway.challenges import MfaChallenge
 from switchboard_gateway.key_store import KeyRing
 from switchboard_gateway.proxy import client_address
 from switchboard_gateway.settings import GatewaySettings
@@ -20,7 +21,7 @@ from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import PERMISSION_MATRIX
 
 
-def _tokens(pair: TokenPair) -> dict[str, Any]:
+def tokens_view(pair: TokenPair) -> dict[str, Any]:
     return {
         "access_token": pair.access_token,
         "refresh_token": pair.refresh_token,
@@ -29,7 +30,12 @@ def _tokens(pair: TokenPair) -> dict[str, Any]:
     }
 
 
-def _client(request: Request[Any, Any, Any]) -> Client:
+def challenge_view(challenge: MfaChallenge) -> dict[str, Any]:
+    flag = "mfa_required" if challenge.purpose == "verify" else "mfa_enrolment_required"
+    return {flag: True, "mfa_token": challenge.token, "expires_in": challenge.expires_in}
+
+
+def client_of(request: Request[Any, Any, Any]) -> Client:
     settings: GatewaySettings = request.app.state.settings
     peer = request.client.host if request.client else None
     forwarded = request.headers.get("x-forwarded-for")
@@ -42,15 +48,18 @@ class AuthController(Controller):
     exception_handlers = DATABASE_ERRORS
     dependencies = AUTH
 
-    @post("/login", status_code=200, responses=answers(200, Tokens))
+    @post("/login", status_code=200, responses=answers(200, LoginAnswer))
     async def login(
         self, data: LoginRequest, request: Request[Any, Any, Any], auth: AuthService
     ) -> dict[str, Any]:
-        return _tokens(await auth.login(data.email, data.password, _client(request)))
+        answer = await auth.login(data.email, data.password, client_of(request))
+        if isinstance(answer, MfaChallenge):
+            return challenge_view(answer)
+        return tokens_view(answer)
 
     @post("/refresh", status_code=200, responses=answers(200, Tokens))
     async def refresh(self, data: RefreshRequest, auth: AuthService) -> dict[str, Any]:
-        return _tokens(await auth.refresh(data.refresh_token))
+        return tokens_view(await auth.refresh(data.refresh_token))
 
     @post(
         "/logout",

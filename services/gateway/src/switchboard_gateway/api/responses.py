@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from litestar.openapi.datastructures import ResponseSpec
 from pydantic import BaseModel, ConfigDict
@@ -30,6 +30,8 @@ class Account(Answer):
     role: Role
     disabled: bool
     created_at: datetime
+    locations: list[str] | None
+    mfa_enabled: bool
 
 
 class Me(Account):
@@ -54,6 +56,7 @@ class TenantView(Answer):
     id: str
     name: str
     created_at: datetime
+    mfa_required: bool
 
 
 class TenantPage(Answer):
@@ -79,7 +82,44 @@ class Invitations(Answer):
     items: list[InvitationView]
 
 
-def answers(status: int, model: type[Answer]) -> dict[int, ResponseSpec]:
+class MfaRequired(Answer):
+    """A correct password of an account with a second factor: send a code with this token."""
+
+    mfa_required: Literal[True]
+    mfa_token: str
+    expires_in: int
+
+
+class MfaEnrolmentRequired(Answer):
+    """The tenant requires a second factor this account lacks: the token only enrols one."""
+
+    mfa_enrolment_required: Literal[True]
+    mfa_token: str
+    expires_in: int
+
+
+LoginAnswer = Tokens | MfaRequired | MfaEnrolmentRequired
+
+
+class MfaEnrolment(Answer):
+    secret: str
+    otpauth_uri: str
+    algorithm: Literal["SHA1"]
+    digits: int
+    period: int
+
+
+class MfaConfirmed(Answer):
+    """Recovery codes, shown this once; tokens too when the enrolment was part of a sign-in."""
+
+    recovery_codes: list[str]
+    access_token: str | None = None
+    refresh_token: str | None = None
+    token_type: Literal["bearer"] | None = None
+    expires_in: int | None = None
+
+
+def answers(status: int, model: Any) -> dict[int, ResponseSpec]:
     """The documented success answer of a route, with every error answer."""
     return {
         **ERROR_RESPONSES,

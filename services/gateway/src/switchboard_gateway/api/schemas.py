@@ -28,6 +28,18 @@ class Strict(BaseModel):
         return value
 
 
+MAX_LOCATIONS = 500
+LocationId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Locations = Annotated[list[LocationId], Field(max_length=MAX_LOCATIONS)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+ChallengeToken = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+def location_tuple(locations: list[str] | None) -> tuple[str, ...] | None:
+    """Duplicates dropped, order kept; None means every location of the tenant."""
+    return tuple(dict.fromkeys(locations)) if locations is not None else None
+
+
 class LoginRequest(Strict):
     email: Annotated[str, StringConstraints(max_length=254)]
     password: Annotated[str, StringConstraints(max_length=256)]
@@ -45,11 +57,39 @@ class UserCreate(Strict):
     email: Email
     password: Annotated[str, StringConstraints(max_length=256)]
     role: Role
+    locations: Locations | None = None
 
 
 class UserUpdate(Strict):
+    """`locations` left out keeps them; `null` lifts the limit; a list sets it."""
+
     role: Role | None = None
     disabled: bool | None = None
+    locations: Locations | None = None
+
+
+class TenantUpdate(Strict):
+    mfa_required: bool
+
+
+class MfaVerifyRequest(Strict):
+    mfa_token: ChallengeToken
+    code: Code
+
+
+class MfaEnrolRequest(Strict):
+    """Signed in (bearer token), or with the `mfa_token` of a sign-in that must enrol first."""
+
+    mfa_token: ChallengeToken | None = None
+
+
+class MfaConfirmRequest(Strict):
+    code: Code
+    mfa_token: ChallengeToken | None = None
+
+
+class MfaDisableRequest(Strict):
+    code: Code
 
 
 class InvitationCreate(Strict):
@@ -68,7 +108,12 @@ class PageQuery(Strict):
 
 
 def tenant_view(tenant: Tenant) -> dict[str, Any]:
-    return {"id": tenant.id, "name": tenant.name, "created_at": tenant.created_at.isoformat()}
+    return {
+        "id": tenant.id,
+        "name": tenant.name,
+        "created_at": tenant.created_at.isoformat(),
+        "mfa_required": tenant.mfa_required,
+    }
 
 
 def user_view(user: User) -> dict[str, Any]:
@@ -79,6 +124,8 @@ def user_view(user: User) -> dict[str, Any]:
         "role": str(user.role),
         "disabled": user.disabled,
         "created_at": user.created_at.isoformat(),
+        "locations": list(user.locations) if user.locations is not None else None,
+        "mfa_enabled": user.mfa_enabled,
     }
 
 

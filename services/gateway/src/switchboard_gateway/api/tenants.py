@@ -13,12 +13,14 @@ from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
 from switchboard_gateway.api.responses import Account, AccountPage, TenantPage, TenantView, answers
 from switchboard_gateway.api.schemas import (
     TenantCreate,
+    TenantUpdate,
     UserCreate,
     UserUpdate,
+    location_tuple,
     tenant_view,
     user_view,
 )
-from switchboard_gateway.domain import Tenant, User
+from switchboard_gateway.domain import KEEP, Tenant, User
 from switchboard_gateway.pagination import clamp_limit, encode_cursor
 from switchboard_shared.auth.guards import authenticated
 from switchboard_shared.auth.principal import Principal
@@ -57,6 +59,12 @@ class TenantController(Controller):
         size = clamp_limit(limit)
         return _page(await accounts.list_tenants(principal, size, cursor), size, tenant_view)
 
+    @patch("/{tenant_id:str}", responses=answers(200, TenantView))
+    async def update(
+        self, tenant_id: str, data: TenantUpdate, principal: Principal, accounts: AccountService
+    ) -> dict[str, Any]:
+        return tenant_view(await accounts.require_mfa(principal, tenant_id, data.mfa_required))
+
 
 class TenantUserController(Controller):
     path = "/api/tenants/{tenant_id:str}/users"
@@ -69,7 +77,12 @@ class TenantUserController(Controller):
         self, tenant_id: str, data: UserCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
         user = await accounts.create_user(
-            principal, tenant_id, data.email, data.password, data.role
+            principal,
+            tenant_id,
+            data.email,
+            data.password,
+            data.role,
+            location_tuple(data.locations),
         )
         return user_view(user)
 
@@ -94,7 +107,10 @@ class TenantUserController(Controller):
         principal: Principal,
         accounts: AccountService,
     ) -> dict[str, Any]:
-        user = await accounts.update_user(principal, tenant_id, user_id, data.role, data.disabled)
+        locations = location_tuple(data.locations) if "locations" in data.model_fields_set else KEEP
+        user = await accounts.update_user(
+            principal, tenant_id, user_id, data.role, data.disabled, locations
+        )
         return user_view(user)
 
     @delete("/{user_id:str}", status_code=204, responses=ERROR_RESPONSES)
@@ -102,6 +118,12 @@ class TenantUserController(Controller):
         self, tenant_id: str, user_id: str, principal: Principal, accounts: AccountService
     ) -> None:
         await accounts.remove_user(principal, tenant_id, user_id)
+
+    @delete("/{user_id:str}/mfa", status_code=204, responses=ERROR_RESPONSES)
+    async def reset_mfa(
+        self, tenant_id: str, user_id: str, principal: Principal, accounts: AccountService
+    ) -> None:
+        await accounts.reset_mfa(principal, tenant_id, user_id)
 
 
 class PlatformUserController(Controller):
@@ -116,9 +138,10 @@ class PlatformUserController(Controller):
     async def create(
         self, data: UserCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
-        return user_view(
-            await accounts.create_user(principal, None, data.email, data.password, data.role)
+        user = await accounts.create_user(
+            principal, None, data.email, data.password, data.role, location_tuple(data.locations)
         )
+        return user_view(user)
 
     @get("/", responses=answers(200, AccountPage))
     async def list(

@@ -1,0 +1,88 @@
+"""`/api/auth/mfa/*`: enrol, confirm and disable a second factor; verify a sign-in with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, delete, post
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from switchboard_gateway.api.auth import client_of, tokens_view
+from switchboard_gateway.api.dependencies import PRINCIPAL
+from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
+from switchboard_gateway.api.responses import MfaConfirmed, MfaEnrolment, Tokens, answers
+from switchboard_gateway.api.schemas import (
+    MfaConfirmRequest,
+    MfaDisableRequest,
+    MfaEnrolRequest,
+    MfaVerifyRequest,
+)
+from switchboard_gateway.mfa import Caller, MfaService
+from switchboard_gateway.totp import DIGITS, STEP_SECONDS
+from switchboard_shared.auth.guards import authenticate, authenticated
+from switchboard_shared.auth.principal import Principal
+
+
+def _mfa(state: State) -> MfaService:
+    return state.mfa  # type: ignore[no-any-return]
+
+
+MFA = {"mfa": Provide(_mfa, sync_to_thread=False)}
+
+
+async def _caller(request: Request[Any, Any, Any], mfa: MfaService, token: str | None) -> Caller:
+    """A signed-in account, or one holding the enrolment token its sign-in was given."""
+    principal = None if token is not None else await authenticate(request)
+    return await mfa.caller(principal, token)
+
+
+class MfaController(Controller):
+    path = "/api/auth/mfa"
+    exception_handlers = DATABASE_ERRORS
+    dependencies = MFA
+
+    @post("/enrol", status_code=201, responses=answers(201, MfaEnrolment))
+    async def enrol(
+        self, data: MfaEnrolRequest, request: Request[Any, Any, Any], mfa: MfaService
+    ) -> dict[str, Any]:
+        enrolment = await mfa.enrol(await _caller(request, mfa, data.mfa_token))
+        return {
+            "secret": enrolment.secret,
+            "otpauth_uri": enrolment.otpauth_uri,
+            "algorithm": "SHA1",
+            "digits": DIGITS,
+            "period": STEP_SECONDS,
+        }
+
+    @post("/confirm", status_code=200, responses=answers(200, MfaConfirmed))
+    async def confirm(
+        self, data: MfaConfirmRequest, request: Request[Any, Any, Any], mfa: MfaService
+    ) -> dict[str, Any]:
+        caller = await _caller(request, mfa, data.mfa_token)
+        confirmation = await mfa.confirm(caller, data.code, client_of(request))
+        tokens = tokens_view(confirmation.tokens) if confirmation.tokens else {}
+        return {"recovery_codes": confirmation.recovery_codes, **tokens}
+
+    @post("/verify", status_code=200, responses=answers(200, Tokens))
+    async def verify(
+        self, data: MfaVerifyRequest, request: Request[Any, Any, Any], mfa: MfaService
+    ) -> dict[str, Any]:
+        pair = await mfa.verify(data.mfa_token, data.code, client_of(request))
+        return tokens_view(pair)
+
+    @delete(
+        "/",
+        status_code=204,
+        guards=[authenticated()],
+        dependencies=PRINCIPAL,
+        responses=ERROR_RESPONSES,
+    )
+    async def disable(
+        self,
+        data: MfaDisableRequest,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        mfa: MfaService,
+    ) -> None:
+        await mfa.disable(principal, data.code, client_of(request))
