@@ -316,6 +316,7 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
             "WEBHOOK_RATE_LIMIT_PER_SECOND": "1000000",
             "RATE_LIMIT_PER_MINUTE": "1000000",
+            "USER_ACTION_LIMITS": "bulk=1000000,command=1000000,write=1000000,read=1000000",
         },
     )
     print(

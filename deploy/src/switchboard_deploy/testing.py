@@ -48,6 +48,7 @@ def infrastructure(platform_owner: Owner) -> Iterator[Stack]:
             "BOOTSTRAP_OWNER_PASSWORD": platform_owner.password,
             "LOG_LEVEL": "INFO",
             "RATE_LIMIT_PER_MINUTE": "1000000",
+            "USER_ACTION_LIMITS": "bulk=1000000,command=1000000,write=1000000,read=1000000",
         },
     )
     stack.start_infrastructure()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from gateway_harness import started_client
+from gateway_harness import inside_one_window, started_client
 from litestar.testing import AsyncTestClient
 
 from switchboard_deploy.stack import Stack
@@ -47,15 +45,8 @@ def _from(address: str) -> dict[str, str]:
     return {"X-Forwarded-For": address}
 
 
-async def _inside_one_window(seconds_needed: float = 8) -> None:
-    """Counts reset on the minute; begin where the whole test fits in one window."""
-    left = 60 - time.time() % 60
-    if left < seconds_needed:
-        await asyncio.sleep(left + 0.5)
-
-
 async def test_the_limit_counts_requests_to_every_replica_together(replicas: Replicas) -> None:
-    await _inside_one_window()
+    await inside_one_window()
     address = _address()
     answers = [
         await replicas[n % 2].get("/api/tenants", headers=_from(address)) for n in range(LIMIT)
@@ -70,7 +61,7 @@ async def test_the_limit_counts_requests_to_every_replica_together(replicas: Rep
 
 
 async def test_another_address_and_webhooks_are_not_held_back(replicas: Replicas) -> None:
-    await _inside_one_window()
+    await inside_one_window()
     flooding, other = _address(), _address()
     for n in range(LIMIT + 1):
         await replicas[n % 2].get("/api/auth/me", headers=_from(flooding))
