@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 from typing import Any
 
 import pytest
-from gateway_harness import STRONG_PASSWORD, bearer, login, new_tenant, new_user
+from gateway_harness import STRONG_PASSWORD, bearer, bus_events, login, new_tenant, new_user
 from litestar.testing import AsyncTestClient
 
+from switchboard_deploy.stack import Stack
 from switchboard_gateway.totp import totp
+from switchboard_shared.topics import AUDIT_EVENTS
 
 pytestmark = pytest.mark.integration
 
@@ -283,3 +286,28 @@ async def test_an_admin_resets_a_members_second_factor(
     )
     assert (reset.status_code, again.status_code) == (204, 404)
     assert "access_token" in await _sign_in(client, email)
+
+
+async def test_enrolment_a_failed_code_and_disabling_are_audited_without_the_secret(
+    client: AsyncTestClient[Any], owner: str, infrastructure: Stack
+) -> None:
+    email, secret, recovery, tenant = await _enrolled_user(client, owner)
+    challenge = await _sign_in(client, email)
+    await _verify(client, challenge["mfa_token"], "000000")
+    token = (await _verify(client, challenge["mfa_token"], recovery[0])).json()["access_token"]
+    await client.request(
+        "DELETE", "/api/auth/mfa", json={"code": recovery[1]}, headers=bearer(token)
+    )
+    user_id = (await client.get("/api/auth/me", headers=bearer(token))).json()["id"]
+    wanted = {"auth.mfa_enrolled", "auth.mfa_verify_failed", "auth.mfa_disabled"}
+    events = await bus_events(
+        infrastructure,
+        AUDIT_EVENTS.name,
+        lambda e: e.get("resource") == f"user:{user_id}" and e.get("action") in wanted,
+        3,
+    )
+    assert {e["action"] for e in events} == wanted
+    assert all(e["tenant_id"] == tenant for e in events)
+    text = json.dumps(events)
+    assert base64.b32encode(secret).decode().rstrip("=") not in text
+    assert recovery[1] not in text
