@@ -26,12 +26,13 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 READS = frozenset({"GET", "HEAD"})
 
 # (methods, path, action): a rule covers the path and everything under it; the first match
-# wins. None: no limit per user (webhooks come from providers; sign-in, refresh and accepting an
-# invitation have limits of their own and no signed-in user yet).
+# wins. None: no limit per user (webhooks come from providers; the sign-in steps, refresh and
+# accepting an invitation have limits of their own and no signed-in user yet).
 RULES: tuple[tuple[frozenset[str], str, Action | None], ...] = (
     (ANY, "/api/webhooks", None),
     (WRITES, "/api/auth/login", None),
     (WRITES, "/api/auth/refresh", None),
+    (WRITES, "/api/auth/mfa/verify", None),
     (WRITES, "/api/invitations/accept", None),
     (WRITES, "/api/bulk", Action.BULK),
     (WRITES, "/api/owner/command", Action.COMMAND),
