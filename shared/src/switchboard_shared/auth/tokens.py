@@ -47,10 +47,13 @@ class JwksKeySource:
         self._lock = asyncio.Lock()
 
     async def public_key(self, kid: str) -> Any | None:
-        if kid not in self._keys and time.monotonic() - self._fetched_at > JWKS_REFRESH_SECONDS:
-            async with self._lock:
-                if kid not in self._keys:
-                    await self._refresh()
+        """Callers that arrive while a refresh is under way wait for it instead of failing."""
+        if kid in self._keys:
+            return self._keys[kid]
+        async with self._lock:
+            stale = time.monotonic() - self._fetched_at > JWKS_REFRESH_SECONDS
+            if kid not in self._keys and stale:
+                await self._refresh()
         return self._keys.get(kid)
 
     async def _refresh(self) -> None:
