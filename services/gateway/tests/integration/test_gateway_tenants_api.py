@@ -32,7 +32,8 @@ async def test_the_super_admin_creates_a_tenant(client: AsyncTestClient[Any], ow
     response = await client.post("/api/tenants", json={"name": name}, headers=bearer(owner))
     assert response.status_code == 201
     assert response.json()["name"] == name
-    assert set(response.json()) == {"id", "name", "created_at"}
+    assert set(response.json()) == {"id", "name", "created_at", "mfa_required"}
+    assert response.json()["mfa_required"] is False
 
 
 async def test_a_tenant_owner_may_not_create_tenants(
