@@ -40,7 +40,8 @@ async def replicas(infrastructure: Stack, platform_owner: Owner) -> AsyncIterato
 
 
 def _user() -> dict[str, str]:
-    return bearer(mint_token(role="admin", tenant_id=unique_id("tenant")))
+    headers: dict[str, str] = bearer(mint_token(role="admin", tenant_id=unique_id("tenant")))
+    return headers
 
 
 async def _bulk(replica: AsyncTestClient[Any], headers: dict[str, str]) -> Any:
