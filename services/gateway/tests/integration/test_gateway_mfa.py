@@ -8,10 +8,19 @@ import time
 from typing import Any
 
 import pytest
-from gateway_harness import STRONG_PASSWORD, bearer, bus_events, login, new_tenant, new_user
+from gateway_harness import (
+    STRONG_PASSWORD,
+    bearer,
+    bus_events,
+    login,
+    new_tenant,
+    new_user,
+    started_client,
+)
 from litestar.testing import AsyncTestClient
 
 from switchboard_deploy.stack import Stack
+from switchboard_deploy.testing import Owner, unique_id
 from switchboard_gateway.totp import totp
 from switchboard_shared.topics import AUDIT_EVENTS
 
@@ -311,3 +320,22 @@ async def test_enrolment_a_failed_code_and_disabling_are_audited_without_the_sec
     text = json.dumps(events)
     assert base64.b32encode(secret).decode().rstrip("=") not in text
     assert recovery[1] not in text
+
+
+async def test_a_platform_setting_makes_platform_accounts_enrol_before_they_get_tokens(
+    client: AsyncTestClient[Any], owner: str, infrastructure: Stack, platform_owner: Owner
+) -> None:
+    email = f"{unique_id('sre')}@example.test"
+    body = {"email": email, "password": STRONG_PASSWORD, "role": "sre"}
+    created = await client.post("/api/platform/users", json=body, headers=bearer(owner))
+    assert created.status_code == 201, created.text
+    strict = await started_client(
+        infrastructure, platform_owner, mfa_required_for_platform_roles=True
+    )
+    try:
+        answer = await _sign_in(strict, email)
+    finally:
+        await strict.__aexit__(None, None, None)
+    assert answer["mfa_enrolment_required"] is True
+    assert "access_token" not in answer
+    assert "access_token" in await _sign_in(client, email)  # the setting's default: not required
