@@ -71,7 +71,10 @@ async def test_enrolment_answers_the_secret_once_as_base32_and_an_otpauth_uri(
     tenant = await new_tenant(client, owner)
     _, email = await new_user(client, owner, tenant, "operator")
     token = (await login(client, email))["access_token"]
-    body = (await client.post("/api/auth/mfa/enrol", json={}, headers=bearer(token))).json()
+    response = await client.post("/api/auth/mfa/enrol", headers=bearer(token))  # no body
+    assert response.status_code == 201, response.text
+    assert "no-store" in response.headers["cache-control"]
+    body = response.json()
     assert len(_secret(body)) == 20
     assert body["otpauth_uri"].startswith("otpauth://totp/Switchboard:")
     assert f"secret={body['secret']}" in body["otpauth_uri"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, post
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 
 from switchboard_gateway.api.auth import client_of, tokens_view
@@ -39,14 +39,17 @@ async def _caller(request: Request[Any, Any, Any], mfa: MfaService, token: str |
 
 class MfaController(Controller):
     path = "/api/auth/mfa"
+    cache_control = CacheControlHeader(no_store=True)  # secrets, codes and tokens
     exception_handlers = DATABASE_ERRORS
     dependencies = MFA
 
     @post("/enrol", status_code=201, responses=answers(201, MfaEnrolment))
     async def enrol(
-        self, data: MfaEnrolRequest, request: Request[Any, Any, Any], mfa: MfaService
+        self, request: Request[Any, Any, Any], mfa: MfaService, data: MfaEnrolRequest | None = None
     ) -> dict[str, Any]:
-        enrolment = await mfa.enrol(await _caller(request, mfa, data.mfa_token))
+        """A signed-in caller may send no body at all."""
+        token = data.mfa_token if data is not None else None
+        enrolment = await mfa.enrol(await _caller(request, mfa, token))
         return {
             "secret": enrolment.secret,
             "otpauth_uri": enrolment.otpauth_uri,
