@@ -14,8 +14,9 @@ from switchboard_gateway.api.responses import Account, Invitations, InvitationVi
 from switchboard_gateway.api.schemas import InvitationAccept, InvitationCreate, user_view
 from switchboard_gateway.invitation_store import Invitation
 from switchboard_gateway.invitations import InvitationService
-from switchboard_shared.auth.guards import authenticated
+from switchboard_shared.auth.guards import requires
 from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission
 
 
 def _invitations(state: State) -> InvitationService:
@@ -39,7 +40,7 @@ def invitation_view(invitation: Invitation) -> dict[str, Any]:
 class TenantInvitationController(Controller):
     path = "/api/tenants/{tenant_id:str}/invitations"
     exception_handlers = DATABASE_ERRORS
-    guards = [authenticated()]
+    guards = [requires(Permission.INVITATIONS_CREATE)]
     dependencies = {**INVITATIONS, **PRINCIPAL}
 
     @post("/", status_code=201, responses=answers(201, InvitationView))

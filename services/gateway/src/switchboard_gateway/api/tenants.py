@@ -22,10 +22,14 @@ from switchboard_gateway.api.schemas import (
 )
 from switchboard_gateway.domain import KEEP, Tenant, User
 from switchboard_gateway.pagination import clamp_limit, encode_cursor
-from switchboard_shared.auth.guards import authenticated
+from switchboard_shared.auth.guards import authenticated, requires
 from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission
 
 Limit = Parameter(required=False, ge=1, le=200)
+MANAGE = requires(Permission.USERS_MANAGE)
+# Platform accounts: managing users, and seeing every tenant (only the super admin has both).
+PLATFORM_MANAGE = requires(Permission.USERS_MANAGE, Permission.TENANTS_READ_ALL)
 
 
 def _page(items: list[Any], limit: int, view: Any) -> dict[str, Any]:
@@ -42,7 +46,12 @@ class TenantController(Controller):
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
-    @post("/", status_code=201, responses=answers(201, TenantView))
+    @post(
+        "/",
+        status_code=201,
+        guards=[requires(Permission.TENANTS_CREATE)],
+        responses=answers(201, TenantView),
+    )
     async def create(
         self, data: TenantCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
@@ -59,7 +68,11 @@ class TenantController(Controller):
         size = clamp_limit(limit)
         return _page(await accounts.list_tenants(principal, size, cursor), size, tenant_view)
 
-    @patch("/{tenant_id:str}", responses=answers(200, TenantView))
+    @patch(
+        "/{tenant_id:str}",
+        guards=[requires(Permission.USERS_MANAGE)],
+        responses=answers(200, TenantView),
+    )
     async def update(
         self, tenant_id: str, data: TenantUpdate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
@@ -72,7 +85,7 @@ class TenantUserController(Controller):
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
-    @post("/", status_code=201, responses=answers(201, Account))
+    @post("/", status_code=201, guards=[MANAGE], responses=answers(201, Account))
     async def create(
         self, tenant_id: str, data: UserCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
@@ -86,7 +99,7 @@ class TenantUserController(Controller):
         )
         return user_view(user)
 
-    @get("/", responses=answers(200, AccountPage))
+    @get("/", guards=[requires(Permission.USERS_READ)], responses=answers(200, AccountPage))
     async def list(
         self,
         tenant_id: str,
@@ -98,7 +111,7 @@ class TenantUserController(Controller):
         size = clamp_limit(limit)
         return _page(await accounts.list_users(principal, tenant_id, size, cursor), size, user_view)
 
-    @patch("/{user_id:str}", responses=answers(200, Account))
+    @patch("/{user_id:str}", guards=[MANAGE], responses=answers(200, Account))
     async def update(
         self,
         tenant_id: str,
@@ -113,13 +126,13 @@ class TenantUserController(Controller):
         )
         return user_view(user)
 
-    @delete("/{user_id:str}", status_code=204, responses=ERROR_RESPONSES)
+    @delete("/{user_id:str}", status_code=204, guards=[MANAGE], responses=ERROR_RESPONSES)
     async def remove(
         self, tenant_id: str, user_id: str, principal: Principal, accounts: AccountService
     ) -> None:
         await accounts.remove_user(principal, tenant_id, user_id)
 
-    @delete("/{user_id:str}/mfa", status_code=204, responses=ERROR_RESPONSES)
+    @delete("/{user_id:str}/mfa", status_code=204, guards=[MANAGE], responses=ERROR_RESPONSES)
     async def reset_mfa(
         self, tenant_id: str, user_id: str, principal: Principal, accounts: AccountService
     ) -> None:
@@ -134,7 +147,7 @@ class PlatformUserController(Controller):
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
-    @post("/", status_code=201, responses=answers(201, Account))
+    @post("/", status_code=201, guards=[PLATFORM_MANAGE], responses=answers(201, Account))
     async def create(
         self, data: UserCreate, principal: Principal, accounts: AccountService
     ) -> dict[str, Any]:
@@ -143,7 +156,7 @@ class PlatformUserController(Controller):
         )
         return user_view(user)
 
-    @get("/", responses=answers(200, AccountPage))
+    @get("/", guards=[requires(Permission.TENANTS_READ_ALL)], responses=answers(200, AccountPage))
     async def list(
         self,
         principal: Principal,
