@@ -27,6 +27,7 @@ FORWARDED_PATHS = [
     "/api/calls",
     "/api/calls/{rest:path}",
     "/api/admin/calls",
+    "/api/admin/calls/{rest:path}",
     "/api/locations",
     "/api/locations/{rest:path}",
     "/api/onboarding/{rest:path}",
