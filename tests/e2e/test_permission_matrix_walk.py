@@ -107,10 +107,14 @@ async def send(http: httpx.AsyncClient, call: Call, token: str | None) -> httpx.
     )
 
 
-def verdict(response: httpx.Response, expect_allowed: bool) -> str | None:
-    """None when the answer fits; otherwise what was wrong with it."""
+def verdict(response: httpx.Response, expect_allowed: bool, may_change: bool) -> str | None:
+    """None when the answer fits; otherwise what was wrong with it. A write that succeeded
+    means the walk changed the platform, which it must not (unless it has to, like logout)."""
     status = response.status_code
     if expect_allowed:
+        writes = response.request.method != "GET" and 200 <= status < 300
+        if writes and not may_change:
+            return f"the walk's write succeeded ({status}); it must stop after the guard"
         if status in PASSES_THE_GUARD:
             return None
         return f"expected to pass the guard, got {status} {response.text[:100]}"
@@ -136,7 +140,7 @@ class Cell:
     call: Call
     expect_allowed: bool
     token: str | None = None
-    """The role's shared token unless this cell needs its own session."""
+    """The role's shared token unless this cell needs its own session (it may end it)."""
 
 
 async def walk(http: httpx.AsyncClient, cast: Cast, cells: Iterable[Cell]) -> list[str]:
@@ -146,7 +150,7 @@ async def walk(http: httpx.AsyncClient, cast: Cast, cells: Iterable[Cell]) -> li
     async def one(cell: Cell) -> str | None:
         async with gate:
             response = await send(http, cell.call, cell.token or cast.tokens[cell.role])
-        problem = verdict(response, cell.expect_allowed)
+        problem = verdict(response, cell.expect_allowed, cell.token is not None)
         return f"{cell.label:<58} {cell.role:<20} {problem}" if problem else None
 
     found = await asyncio.gather(*(one(cell) for cell in cells))
