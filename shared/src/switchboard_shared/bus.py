@@ -64,12 +64,45 @@ def create_broker(
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Outgoing:
+    """An event encoded in its envelope, ready to publish (its size is known before sending)."""
+
+    topic: str
+    body: bytes
+    key: bytes | None
+    envelope: Envelope
+
+
 class EventBus:
     """Publishes events in the CloudEvents envelope; returns once the broker acknowledged."""
 
     def __init__(self, broker: KafkaBroker, source: str) -> None:
         self._broker = broker
         self._source = source
+
+    def prepare(
+        self,
+        topic: Topic | str,
+        event: Event,
+        *,
+        key: bytes,
+        tenant_id: str | None = None,
+        actor: str | None = None,
+        correlation_id: str | None = None,
+        envelope_id: str | None = None,
+    ) -> Outgoing:
+        envelope = Envelope(
+            type=event.ce_type,
+            source=self._source,
+            tenant_id=tenant_id,
+            actor=actor,
+            correlation_id=correlation_id,
+        )
+        if envelope_id:
+            envelope = dataclasses.replace(envelope, id=envelope_id)
+        name = topic.name if isinstance(topic, Topic) else topic
+        return Outgoing(name, event.model_dump_json().encode(), key, envelope)
 
     async def publish(
         self,
@@ -82,17 +115,22 @@ class EventBus:
         correlation_id: str | None = None,
         envelope_id: str | None = None,
     ) -> Envelope:
-        envelope = Envelope(
-            type=event.ce_type,
-            source=self._source,
+        outgoing = self.prepare(
+            topic,
+            event,
+            key=key,
             tenant_id=tenant_id,
             actor=actor,
             correlation_id=correlation_id,
+            envelope_id=envelope_id,
         )
-        if envelope_id:
-            envelope = dataclasses.replace(envelope, id=envelope_id)
-        await self.publish_raw(topic, event.model_dump_json().encode(), key, envelope.to_headers())
-        return envelope
+        await self.send(outgoing)
+        return outgoing.envelope
+
+    async def send(self, outgoing: Outgoing) -> None:
+        await self.publish_raw(
+            outgoing.topic, outgoing.body, outgoing.key, outgoing.envelope.to_headers()
+        )
 
     async def publish_raw(
         self, topic: Topic | str, body: bytes, key: bytes | None, headers: dict[str, str]

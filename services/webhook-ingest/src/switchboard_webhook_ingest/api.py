@@ -140,8 +140,10 @@ class WebhookController(Controller):
             headers={k.lower(): v for k, v in request.headers.items()},
             public_url=_public_url(state.public_base_url, request),
         )
-        async with database_guard():
-            outcome = await ingest.ingest(deps, incoming)
+        # One trace per webhook: both events it produces carry its traceparent.
+        with state.tracer.start_as_current_span("webhook.receive"):
+            async with database_guard():
+                outcome = await ingest.ingest(deps, incoming)
         body: dict[str, Any] = {"event_id": outcome.event_id, "duplicate": outcome.duplicate}
         if outcome.ignored:
             body["ignored"] = outcome.ignored

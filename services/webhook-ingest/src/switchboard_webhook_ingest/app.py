@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 
 from litestar import Litestar
+from opentelemetry import trace
 
 from switchboard_shared.db import role_dsn
+from switchboard_shared.direct_producer import DirectProducer
 from switchboard_shared.runtime import Runtime, build_runtime, create_app
 from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.api import (
@@ -15,6 +17,7 @@ from switchboard_webhook_ingest.api import (
     WebhookController,
     WebhookTokenController,
 )
+from switchboard_webhook_ingest.deliveries import DeliveryBatcher
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.handlers import AdminDeps
 from switchboard_webhook_ingest.ingest import IngestDeps
@@ -53,20 +56,34 @@ def build_app(settings: WebhookIngestSettings) -> Litestar:
         public_base_url=settings.public_base_url,
         publish_timeout=settings.publish_timeout_seconds,
     )
+    producer = DirectProducer(
+        settings.kafka_bootstrap_servers,
+        client_id=settings.service_name,
+        enable_idempotence=settings.kafka_enable_idempotence,
+    )
+    deliveries = DeliveryBatcher(
+        store,
+        producer,
+        publish_timeout=settings.publish_timeout_seconds,
+        max_batch=settings.delivery_batch_max,
+        max_in_flight=settings.delivery_flushes_in_flight,
+    )
     ingest = IngestDeps(
         store=store,
         bus=runtime.bus,
+        deliveries=deliveries,
         box=box,
         directory=directory,
         admission=admission,
         publish_timeout=settings.publish_timeout_seconds,
         tolerance=settings.signature_tolerance_seconds,
     )
-    sweeper: list[asyncio.Task[None]] = []
+    background: list[asyncio.Task[None]] = []
 
     async def start_background(_: Runtime) -> None:
         await hot_pool.open(wait=False)
-        sweeper.append(
+        background.append(asyncio.create_task(producer.start()))
+        background.append(
             asyncio.create_task(
                 sweep_forever(
                     store,
@@ -78,10 +95,12 @@ def build_app(settings: WebhookIngestSettings) -> Litestar:
         )
 
     async def stop_background() -> None:
-        for task in sweeper:
+        await deliveries.close()
+        for task in background:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await producer.stop()
         await hot_pool.close()
 
     app = create_app(
@@ -92,6 +111,7 @@ def build_app(settings: WebhookIngestSettings) -> Litestar:
             "admin_deps": admin,
             "ingest_deps": ingest,
             "public_base_url": settings.public_base_url,
+            "tracer": trace.get_tracer(__package__ or "switchboard_webhook_ingest"),
         },
     )
     app.on_shutdown.append(stop_background)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import time
@@ -12,23 +11,25 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl
 
+from switchboard_shared.bus import Outgoing
 from switchboard_shared.envelope import event_key
-from switchboard_shared.errors import AppError, BadRequest, Unauthorized
+from switchboard_shared.errors import AppError, BadRequest, PayloadTooLarge, Unauthorized
 from switchboard_shared.events import LeadEvent, WebhookReceived, utcnow
 from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS, WEBHOOKS_RECEIVED
 from switchboard_webhook_ingest.admission import AdmissionControl
+from switchboard_webhook_ingest.deliveries import DeliveryBatcher
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import Provider, WebhookToken, event_id, provider_named
-from switchboard_webhook_ingest.handlers import acknowledged
 from switchboard_webhook_ingest.ports import Publisher
 from switchboard_webhook_ingest.providers import PARSERS, Incoming, Parsed
 from switchboard_webhook_ingest.secretbox import SecretBox, SecretBoxError
 from switchboard_webhook_ingest.signatures import VERIFIERS, SignedRequest
-from switchboard_webhook_ingest.store import Store
+from switchboard_webhook_ingest.store import Claim, Store
 
 log = logging.getLogger(__name__)
 
 MAX_KEY_LENGTH = 200
+MAX_EVENT_BYTES = 1_000_000  # below the producer's request size, with room for headers
 Verification = Literal["verified", "unsigned"]
 
 
@@ -53,6 +54,7 @@ class Outcome:
 class IngestDeps:
     store: Store
     bus: Publisher
+    deliveries: DeliveryBatcher
     box: SecretBox
     directory: TokenDirectory
     admission: AdmissionControl
@@ -70,25 +72,16 @@ async def ingest(deps: IngestDeps, request: WebhookRequest) -> Outcome:
     try:
         verification = _verify(deps, provider, request, secrets)
         parsed = PARSERS[provider](Incoming(request.body, request.content_type, request.headers))
-        _ensure_publishable(parsed)
+        prepared = _prepare(deps, token, request, parsed, verification)
     except AppError as error:
         await _log_outcome(deps, token, "rejected", None, f"{error.code}: {error.detail}"[:300])
         raise
-    if parsed.event is None:
+    if prepared is None:
         await _log_outcome(deps, token, "ignored", None, parsed.ignored)
         return Outcome(event_id=None, ignored=parsed.ignored)
-    return await _deliver(deps, token, request, parsed, verification)
-
-
-def _ensure_publishable(parsed: Parsed) -> None:
-    """An event that cannot be encoded is the client's fault (400), not a reason to retry (503)."""
-    try:
-        if parsed.event is not None:
-            parsed.event.model_dump_json()
-    except (ValueError, TypeError, UnicodeError) as error:
-        raise BadRequest(
-            f"body cannot be re-encoded: {str(error)[:120]}", code="malformed_body"
-        ) from None
+    claim, messages = prepared
+    new = await deps.deliveries.deliver(claim, messages)
+    return Outcome(event_id=claim.event_id, duplicate=not new)
 
 
 async def _admit(deps: IngestDeps, token: WebhookToken) -> list[str]:
@@ -136,33 +129,18 @@ def stored_key(dedup_key: str) -> str:
     return "sha256:" + hashlib.sha256(dedup_key.encode("utf-8", "replace")).hexdigest()
 
 
-async def _deliver(
+def _prepare(
     deps: IngestDeps,
     token: WebhookToken,
     request: WebhookRequest,
     parsed: Parsed,
     verification: Verification,
-) -> Outcome:
-    key = stored_key(parsed.dedup_key)
-    eid = event_id(token.tenant_id, token.provider, key)
-    async with deps.store.delivery(token, key, eid) as claimed:
-        if not claimed:
-            return Outcome(event_id=eid, duplicate=True)
-        await acknowledged(
-            _publish(deps, token, request, parsed, eid, verification), deps.publish_timeout
-        )
-    return Outcome(event_id=eid)
-
-
-async def _publish(
-    deps: IngestDeps,
-    token: WebhookToken,
-    request: WebhookRequest,
-    parsed: Parsed,
-    eid: str,
-    verification: Verification,
-) -> None:
-    assert parsed.event is not None
+) -> tuple[Claim, list[Outgoing]] | None:
+    """The dedup claim and the two encoded events (normalised, and the raw delivery log)."""
+    if parsed.event is None:
+        return None
+    dedup_key = stored_key(parsed.dedup_key)
+    eid = event_id(token.tenant_id, token.provider, dedup_key)
     key = event_key(token.tenant_id, parsed.entity_id)
     topic = LEADS_EVENTS if isinstance(parsed.event, LeadEvent) else CALLS_EVENTS
     received = WebhookReceived(
@@ -174,24 +152,34 @@ async def _publish(
         content_type=request.content_type[:200],
         body=request.body.decode("utf-8", "replace"),
     )
-    await asyncio.gather(
-        deps.bus.publish(
-            topic,
-            parsed.event,
-            key=key,
-            tenant_id=token.tenant_id,
-            envelope_id=eid,
-            correlation_id=eid,
-        ),
-        deps.bus.publish(
-            WEBHOOKS_RECEIVED,
-            received,
-            key=key,
-            tenant_id=token.tenant_id,
-            envelope_id=str(uuid.uuid5(uuid.UUID(eid), "received")),
-            correlation_id=eid,
-        ),
-    )
+    try:
+        messages = [
+            deps.bus.prepare(
+                topic,
+                parsed.event,
+                key=key,
+                tenant_id=token.tenant_id,
+                envelope_id=eid,
+                correlation_id=eid,
+            ),
+            deps.bus.prepare(
+                WEBHOOKS_RECEIVED,
+                received,
+                key=key,
+                tenant_id=token.tenant_id,
+                envelope_id=str(uuid.uuid5(uuid.UUID(eid), "received")),
+                correlation_id=eid,
+            ),
+        ]
+    except (ValueError, TypeError, UnicodeError) as error:
+        # An event that cannot be encoded is the client's fault (400), not a reason to retry.
+        raise BadRequest(
+            f"body cannot be re-encoded: {str(error)[:120]}", code="malformed_body"
+        ) from None
+    if any(len(message.body) > MAX_EVENT_BYTES for message in messages):
+        raise PayloadTooLarge("the event is larger than the broker accepts")
+    claim = Claim(token.tenant_id, token.provider.value, dedup_key, eid, token.id)
+    return claim, messages
 
 
 async def _log_outcome(

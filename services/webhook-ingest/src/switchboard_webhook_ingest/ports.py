@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from switchboard_shared.bus import Outgoing
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import Event
 from switchboard_shared.topics import Topic
@@ -21,4 +22,22 @@ class Publisher(Protocol):
         correlation_id: str | None = None,
         envelope_id: str | None = None,
     ) -> Envelope:
+        """Returns once the broker acknowledged (acks=all)."""
+
+    def prepare(
+        self,
+        topic: Topic | str,
+        event: Event,
+        *,
+        key: bytes,
+        tenant_id: str | None = None,
+        actor: str | None = None,
+        correlation_id: str | None = None,
+        envelope_id: str | None = None,
+    ) -> Outgoing:
+        """The event encoded in its envelope, not yet sent."""
+
+
+class Sender(Protocol):
+    async def send(self, outgoing: Outgoing) -> None:
         """Returns once the broker acknowledged (acks=all)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from switchboard_shared.settings import SecretsKeySettings
 
@@ -17,6 +17,8 @@ class WebhookIngestSettings(SecretsKeySettings):
     webhook_rate_limit_per_second: float = 500.0
     webhook_rate_limit_burst: int | None = None
     publish_timeout_seconds: float = 3.0
+    delivery_batch_max: int = Field(default=256, ge=1)
+    delivery_flushes_in_flight: int = Field(default=4, ge=1)
     signature_tolerance_seconds: int = 300
     dedup_retention_hours: int = 72
     delivery_log_retention_hours: int = 168

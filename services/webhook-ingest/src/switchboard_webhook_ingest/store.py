@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
@@ -140,6 +140,16 @@ def _summary(row: dict[str, Any]) -> TokenSummary:
     )
 
 
+class Claim(NamedTuple):
+    """One webhook's deduplication key, in the column order of `claim_deliveries`."""
+
+    tenant_id: str
+    provider: str
+    dedup_key: str
+    event_id: str
+    token_id: str
+
+
 @dataclass(frozen=True)
 class Admission:
     granted: int
@@ -159,8 +169,9 @@ class Store(Protocol):
     ) -> Admission:
         """One statement: up to `want` rate tokens, the sealed secrets, perhaps `last_used_at`."""
 
-    def delivery(self, token: WebhookToken, dedup_key: str, event_id: str) -> Any:
-        """An async context manager yielding True when the key is new; commits on exit only."""
+    def claim_batch(self, claims: Sequence[Claim]) -> Any:
+        """An async context manager yielding the event ids claimed (new keys) among `claims`,
+        with every request's outcome logged; commits on a clean exit only."""
 
 
 class PostgresStore:
@@ -187,16 +198,15 @@ class PostgresStore:
         )
 
     @asynccontextmanager
-    async def delivery(
-        self, token: WebhookToken, dedup_key: str, event_id: str
-    ) -> AsyncIterator[bool]:
+    async def claim_batch(self, claims: Sequence[Claim]) -> AsyncIterator[set[str]]:
+        columns = [list(column) for column in zip(*claims, strict=True)]  # rows to arrays
         async with self._hot.connection() as conn, conn.transaction():
             cursor = await conn.execute(
-                b"SELECT claim_delivery(%s, %s, %s, %s, %s) AS claimed",
-                (token.tenant_id, token.provider.value, dedup_key, event_id, token.id),
+                b"SELECT claim_deliveries(%s, %s, %s, %s::uuid[], %s::uuid[]) AS event_id",
+                columns,
             )
-            row: Any = await cursor.fetchone()  # BEGIN and the claim share one round trip
-            yield bool(row["claimed"])
+            rows: list[Any] = await cursor.fetchall()
+            yield {str(row["event_id"]) for row in rows}
 
     @asynccontextmanager
     async def transaction(self, tenant_id: str) -> AsyncIterator[Transaction]:

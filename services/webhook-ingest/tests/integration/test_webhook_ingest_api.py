@@ -12,10 +12,10 @@ from aiokafka.errors import KafkaConnectionError
 from webhook_ingest_harness import IngestHarness, TopicReader
 
 from switchboard_deploy.testing import unique_id
-from switchboard_shared.envelope import Envelope
+from switchboard_shared.bus import Outgoing
 from switchboard_shared.errors import RateLimited
-from switchboard_shared.events import ControlState, Event, OperatingMode
-from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS, WEBHOOKS_RECEIVED, Topic
+from switchboard_shared.events import ControlState, OperatingMode
+from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS, WEBHOOKS_RECEIVED
 
 pytestmark = pytest.mark.integration
 
@@ -316,13 +316,12 @@ async def test_webhooks_are_accepted_and_published_during_maintenance(
 class SilentBus:
     """A broker that never acknowledges."""
 
-    async def publish(self, topic: Topic | str, event: Event, **_: Any) -> Envelope:
+    async def send(self, outgoing: Outgoing) -> None:
         await asyncio.Event().wait()
-        raise AssertionError("unreachable")
 
 
 class DownBus:
-    async def publish(self, topic: Topic | str, event: Event, **_: Any) -> Envelope:
+    async def send(self, outgoing: Outgoing) -> None:
         raise KafkaConnectionError("broker unreachable")
 
 
@@ -334,7 +333,7 @@ async def test_without_a_broker_acknowledgement_the_answer_is_503_and_the_retry_
     call_id, message_id = unique_id("call"), unique_id("msg")
     body = standard_call(call_id)
 
-    with webhook_ingest.ingest_deps(bus=bus, publish_timeout=0.3):
+    with webhook_ingest.ingest_deps(deliveries=webhook_ingest.batcher(bus, publish_timeout=0.3)):
         refused = await webhook_ingest.post(
             "standard", created["token"], body, {"webhook-id": message_id}
         )

@@ -21,6 +21,7 @@ from psycopg.rows import dict_row
 from switchboard_deploy.testing import mint_token, unique_id
 from switchboard_shared.runtime import Runtime
 from switchboard_webhook_ingest.admission import AdmissionControl
+from switchboard_webhook_ingest.deliveries import DeliveryBatcher
 from switchboard_webhook_ingest.domain import WebhookToken
 
 T = TypeVar("T")
@@ -150,6 +151,11 @@ class IngestHarness:
         directory = self.app.state.ingest_deps.directory
         resolved: WebhookToken = self.in_app(directory.resolve, token)
         return resolved
+
+    def batcher(self, bus: Any, *, publish_timeout: float) -> DeliveryBatcher:
+        """A delivery batcher that publishes to `bus` (one that fails, say)."""
+        store = self.app.state.ingest_deps.store
+        return DeliveryBatcher(store, bus, publish_timeout=publish_timeout)
 
     def admission(self, *, rate: float, burst: int) -> AdmissionControl:
         return AdmissionControl(self.app.state.ingest_deps.store, rate_per_second=rate, burst=burst)

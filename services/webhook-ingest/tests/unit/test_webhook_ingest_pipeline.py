@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,16 +11,18 @@ from typing import Any
 import pytest
 
 from switchboard_shared.auth.revocations import RevocationList
+from switchboard_shared.bus import Outgoing
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.errors import RateLimited, Unauthorized, Unavailable
 from switchboard_shared.events import Event, Revocation
 from switchboard_shared.topics import Topic
 from switchboard_webhook_ingest.admission import AdmissionControl
+from switchboard_webhook_ingest.deliveries import DeliveryBatcher, first_claims
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import Provider, WebhookToken, token_hash
 from switchboard_webhook_ingest.ingest import IngestDeps, WebhookRequest, ingest
 from switchboard_webhook_ingest.secretbox import SecretBox
-from switchboard_webhook_ingest.store import Admission
+from switchboard_webhook_ingest.store import Admission, Claim
 
 TOKEN = "token-of-tenant-one"
 TENANT = "tenant-1"
@@ -60,14 +62,13 @@ class FakeStore:
         return Admission(granted=granted, tokens=0.0 if granted else 0.25, sealed=sealed)
 
     @asynccontextmanager
-    async def delivery(
-        self, token: WebhookToken, dedup_key: str, event_id: str
-    ) -> AsyncIterator[bool]:
-        entry = (token.tenant_id, token.provider.value, dedup_key)
-        claimed = entry not in self.keys
+    async def claim_batch(self, claims: Sequence[Claim]) -> AsyncIterator[set[str]]:
+        new = {(c.tenant_id, c.provider, c.dedup_key): c.event_id for c in claims}
+        claimed = {event_id for entry, event_id in new.items() if entry not in self.keys}
         yield claimed  # an exception skips what follows, as a rollback would
-        self.keys.add(entry)
-        self.statuses.append("accepted" if claimed else "duplicate")
+        self.keys.update(new)
+        fresh = first_claims([c.event_id for c in claims], claimed)
+        self.statuses.extend("accepted" if is_new else "duplicate" for is_new in fresh)
 
     async def find_token(self, key: bytes) -> WebhookToken | None:
         self.lookups += 1
@@ -77,14 +78,24 @@ class FakeStore:
 @dataclass
 class FakeBus:
     fail: bool = False
-    published: list[tuple[str, Event, bytes, str | None]] = field(default_factory=list)
+    published: list[tuple[str, bytes, bytes | None, str | None]] = field(default_factory=list)
 
     async def publish(self, topic: Topic | str, event: Event, *, key: bytes, **kw: Any) -> Envelope:
+        outgoing = self.prepare(topic, event, key=key, **kw)
+        await self.send(outgoing)
+        return outgoing.envelope
+
+    def prepare(self, topic: Topic | str, event: Event, *, key: bytes, **kw: Any) -> Outgoing:
+        name = topic.name if isinstance(topic, Topic) else topic
+        envelope = Envelope(type=event.ce_type, source="test", tenant_id=kw.get("tenant_id"))
+        return Outgoing(name, event.model_dump_json().encode(), key, envelope)
+
+    async def send(self, outgoing: Outgoing) -> None:
         if self.fail:
             raise ConnectionError("broker down")
-        name = topic.name if isinstance(topic, Topic) else topic
-        self.published.append((name, event, key, kw.get("tenant_id")))
-        return Envelope(type=event.ce_type, source="test")
+        self.published.append(
+            (outgoing.topic, outgoing.body, outgoing.key, outgoing.envelope.tenant_id)
+        )
 
 
 def deps(
@@ -93,6 +104,7 @@ def deps(
     return IngestDeps(
         store=store,
         bus=bus,
+        deliveries=DeliveryBatcher(store, bus, publish_timeout=1.0),
         box=SecretBox(b"k" * 32),
         directory=TokenDirectory(store, revocations or RevocationList(), ttl=30),
         admission=AdmissionControl(store, rate_per_second=1.0, burst=burst),
