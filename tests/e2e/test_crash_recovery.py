@@ -75,7 +75,7 @@ def test_after_a_kill_9_every_acknowledged_webhook_is_stored_exactly_once(
     sender.start()
     assert stream.crash_point.wait(60), "the stream never got going"
     platform.supervisor.kill(victim)
-    platform.supervisor.restart(victim, platform.service_env())
+    platform.supervisor.restart(victim, platform.service_env(victim))
     sender.join(120)
     platform.supervisor.wait_ready(60)
 

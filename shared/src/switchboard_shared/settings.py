@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Literal, TypeVar
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_HS256_SECRET_BYTES = 32
@@ -21,6 +21,8 @@ class ServiceSettings(BaseSettings):
     service_name: str
     http_host: str = "127.0.0.1"
     http_port: int
+    http_workers: int = Field(default=1, ge=1, le=64)
+    http_reuse_port: bool = False
     database_url: str
     db_service_password: SecretStr | None = None
     db_pool_min: int = 1

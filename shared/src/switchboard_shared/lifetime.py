@@ -9,7 +9,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent() -> None:
-    """A `preexec_fn`: on Linux, SIGTERM this child when the process that started it dies."""
+    """On Linux, SIGTERM this process when its parent dies (also usable as a `preexec_fn`)."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
