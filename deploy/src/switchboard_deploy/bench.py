@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import secrets
@@ -25,11 +26,14 @@ import psutil
 import psycopg
 from aiokafka import AIOKafkaProducer
 
+from switchboard_deploy import loadgen
 from switchboard_deploy.bench_auth import verification_cost
 from switchboard_deploy.stack import Stack
 from switchboard_shared.envelope import Envelope, event_key
 from switchboard_shared.events import CallEvent
 from switchboard_shared.topics import CALLS_EVENTS
+
+POLL_SECONDS = 0.005
 
 
 @dataclass
@@ -133,60 +137,76 @@ async def _prepare(stack: Stack, owner: tuple[str, str]) -> Session:
     )
 
 
+def _webhook_maker(session: Session, base: str, prefix: str) -> loadgen.RequestMaker:
+    url = f"{base}/api/webhooks/standard?token={session.webhook_token}"
+
+    def make(i: int) -> bytes:
+        body = json.dumps(_call(f"{prefix}-{i}")).encode()
+        return loadgen.post_request(url, body, {"webhook-id": f"msg-{prefix}-{i}"})
+
+    return make
+
+
+def _stage(name: str, run: loadgen.Run) -> StageResult:
+    ok = run.ok
+    return StageResult(
+        name,
+        len(ok),
+        run.seconds,
+        [a.answered - a.sent for a in ok],
+        errors=len(run.answers) - len(ok),
+    )
+
+
 async def _webhooks(
-    session: Session, base: str, total: int, concurrency: int, label: str
+    session: Session, base: str, total: int, connections: int, label: str
 ) -> StageResult:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
-        run = secrets.token_hex(4)
-
-        async def post(i: int) -> None:
-            response = await client.post(
-                "/api/webhooks/standard",
-                params={"token": session.webhook_token},
-                json=_call(f"bench-{run}-{i}"),
-                headers={"webhook-id": f"msg-{run}-{i}"},
-            )
-            if response.status_code != 202:
-                raise RuntimeError(
-                    f"webhook answered {response.status_code}: {response.text[:200]}"
-                )
-
-        return await _drive(label, total, concurrency, post)
+    """Closed loop: as many webhooks as the platform accepts, over `connections` connections."""
+    make = _webhook_maker(session, base, f"bench-{secrets.token_hex(4)}")
+    run = await loadgen.closed_loop(base, make, total, connections)
+    return _stage(label, run)
 
 
-async def _end_to_end(session: Session, total: int, rate: float) -> StageResult:
-    """From the 202 to the call being queryable, at a steady rate."""
+async def _end_to_end(
+    stack: Stack, session: Session, rate: float, seconds: float
+) -> tuple[StageResult, StageResult]:
+    """Webhooks at a fixed rate; for each, the time from its 202 to its row being committed
+    (and so answered by `GET /api/calls`), watched by polling the table every few ms."""
+    prefix = f"e2e-{secrets.token_hex(4)}"
+    acknowledged: dict[str, float] = {}
     latencies: list[float] = []
-    async with httpx.AsyncClient(base_url=session.gateway, timeout=30) as client:
-        headers = {"Authorization": f"Bearer {session.token}"}
-        run = secrets.token_hex(4)
+    done = asyncio.Event()
 
-        async def one(i: int) -> None:
-            call_id = f"e2e-{run}-{i}"
-            await client.post(
-                "/api/webhooks/standard",
-                params={"token": session.webhook_token},
-                json=_call(call_id),
-                headers={"webhook-id": f"e2e-{run}-{i}"},
-            )
-            acknowledged = time.perf_counter()
-            while True:
-                found = await client.get(
-                    f"{session.call_store}/api/calls", params={"call_id": call_id}, headers=headers
-                )
-                if found.status_code == 200 and found.json()["items"]:
-                    latencies.append(time.perf_counter() - acknowledged)
-                    return
-                await asyncio.sleep(0.005)
+    def on_answer(answer: loadgen.Answer) -> None:
+        if answer.status == 202:
+            acknowledged[f"{prefix}-{answer.index}"] = answer.answered
 
-        started = time.perf_counter()
-        tasks = []
-        for i in range(total):
-            tasks.append(asyncio.create_task(one(i)))
-            await asyncio.sleep(1 / rate)
-        await asyncio.gather(*tasks)
-    return StageResult("202 -> queryable", total, time.perf_counter() - started, latencies)
+    async def watch() -> None:
+        async with await psycopg.AsyncConnection.connect(stack.database_url) as db:
+            await db.set_autocommit(True)
+            while not (done.is_set() and not acknowledged):
+                pending = list(acknowledged)
+                if pending:
+                    cursor = await db.execute(
+                        "SELECT call_id FROM call_store.calls"
+                        " WHERE tenant_id = %s AND call_id = ANY(%s)",
+                        (session.tenant_id, pending),
+                    )
+                    seen = time.perf_counter()
+                    for (call_id,) in await cursor.fetchall():
+                        latencies.append(seen - acknowledged.pop(call_id))
+                await asyncio.sleep(POLL_SECONDS)
+
+    watcher = asyncio.create_task(watch())
+    make = _webhook_maker(session, session.ingest, prefix)
+    run = await loadgen.open_loop(
+        session.ingest, make, rate=rate, seconds=seconds, connections=64, on_answer=on_answer
+    )
+    done.set()
+    await asyncio.wait_for(watcher, timeout=60)
+    accepted = _stage(f"webhooks at {rate:.0f}/s offered", run)
+    stored = StageResult("202 -> queryable", len(latencies), run.seconds, latencies)
+    return accepted, stored
 
 
 async def _call_intake(stack: Stack, session: Session, total: int) -> StageResult:
@@ -251,11 +271,14 @@ async def _reads(base: str, session: Session, total: int, label: str) -> StageRe
 
 
 def _memory(stack: Stack) -> dict[str, float]:
+    """Resident memory per service; a service run as several worker processes counts them all."""
     assert stack.supervisor is not None
-    return {
-        name: psutil.Process(service.process.pid).memory_info().rss / 2**20
-        for name, service in stack.supervisor.processes.items()
-    }
+    memory = {}
+    for name, service in stack.supervisor.processes.items():
+        process = psutil.Process(service.process.pid)
+        family = [process, *process.children(recursive=True)]
+        memory[name] = sum(p.memory_info().rss for p in family) / 2**20
+    return memory
 
 
 def _print_stage(results: list[StageResult]) -> None:
@@ -271,19 +294,19 @@ def _print_stage(results: list[StageResult]) -> None:
     )
 
 
-async def _bench(
-    stack: Stack, owner: tuple[str, str], runs: int, webhooks: int, call_events: int
-) -> None:
+async def _bench(stack: Stack, owner: tuple[str, str], args: argparse.Namespace) -> None:
     session = await _prepare(stack, owner)
     stages: dict[str, list[StageResult]] = {}
-    for _ in range(runs):
+    for _ in range(args.runs):
         for result in (
-            await _webhooks(session, session.ingest, webhooks, 32, "webhooks -> ingest (direct)"),
             await _webhooks(
-                session, session.gateway, webhooks, 32, "webhooks -> gateway -> ingest"
+                session, session.ingest, args.webhooks, 32, "webhooks -> ingest (direct)"
             ),
-            await _end_to_end(session, 200, rate=200.0),
-            await _call_intake(stack, session, call_events),
+            await _webhooks(
+                session, session.gateway, args.webhooks // 2, 32, "webhooks -> gateway -> ingest"
+            ),
+            *await _end_to_end(stack, session, args.rate, args.seconds),
+            await _call_intake(stack, session, args.call_events),
             await _sign_ins(session, 50, 4),
             await _reads(session.call_store, session, 300, "GET /api/calls direct"),
             await _reads(session.gateway, session, 300, "GET /api/calls via gateway"),
@@ -303,8 +326,11 @@ async def _bench(
 def main() -> None:
     parser = argparse.ArgumentParser(prog="switchboard-bench")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--webhooks", type=int, default=2000)
+    parser.add_argument("--webhooks", type=int, default=10000)
+    parser.add_argument("--rate", type=float, default=1000.0, help="webhooks/s, end to end")
+    parser.add_argument("--seconds", type=float, default=10.0, help="end-to-end duration")
     parser.add_argument("--call-events", type=int, default=20000)
+    parser.add_argument("--ingest-workers", type=int, default=2)
     args = parser.parse_args()
     owner = ("bench-owner@switchboard.local", secrets.token_urlsafe(16))
     data_dir = Path(tempfile.mkdtemp(prefix="switchboard-bench-"))
@@ -318,6 +344,7 @@ def main() -> None:
             "RATE_LIMIT_PER_MINUTE": "1000000",
             "USER_ACTION_LIMITS": "bulk=1000000,command=1000000,write=1000000,read=1000000",
         },
+        per_service_env={"webhook-ingest": {"HTTP_WORKERS": str(args.ingest_workers)}},
     )
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
@@ -325,13 +352,14 @@ def main() -> None:
     )
     print(
         f"command: make bench (runs={args.runs}, webhooks per run={args.webhooks}, "
-        f"call events per run={args.call_events}); "
+        f"end to end {args.rate:.0f}/s for {args.seconds:.0f} s, "
+        f"call events per run={args.call_events}, ingest workers={args.ingest_workers}); "
         "medians of the runs"
     )
     try:
         stack.start_infrastructure()
         stack.start_services()
-        asyncio.run(_bench(stack, owner, args.runs, args.webhooks, args.call_events))
+        asyncio.run(_bench(stack, owner, args))
     finally:
         stack.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
