@@ -66,6 +66,11 @@ def test_only_the_platform_stops_and_restarts_processing() -> None:
     assert allowed == {Role.SUPER_ADMIN, Role.SRE}
 
 
+def test_only_platform_roles_verify_the_audit_chain_that_spans_every_tenant() -> None:
+    allowed = {role for role in Role if can(role, P.AUDIT_VERIFY)}
+    assert allowed == {Role.SUPER_ADMIN, Role.SRE, Role.IMPLEMENTATION_LEAD}
+
+
 def test_the_super_admin_holds_every_permission() -> None:
     assert PERMISSION_MATRIX[Role.SUPER_ADMIN] == frozenset(Permission)
 

@@ -52,7 +52,7 @@ class AuditController(Controller):
         )
         return await list_entries(_store(state), principal, query, cursor)
 
-    @get("/verify")
+    @get("/verify", guards=[requires(Permission.AUDIT_VERIFY)])
     async def verify(self, state: State, principal: NamedDependency[Principal]) -> dict[str, Any]:
         return await verify_chain(_store(state), principal)
 

@@ -18,8 +18,9 @@ from switchboard_audit.domain import (
 )
 from switchboard_audit.store import AuditStore, EntryQuery
 from switchboard_shared.auth.principal import Principal
+from switchboard_shared.auth.roles import Permission
 from switchboard_shared.envelope import Envelope
-from switchboard_shared.errors import BadRequest, Forbidden
+from switchboard_shared.errors import BadRequest
 from switchboard_shared.events import AuditEvent, ControlCommand
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,7 @@ async def list_entries(
 
 async def verify_chain(store: AuditStore, principal: Principal) -> dict[str, Any]:
     """The chain spans every tenant, so only platform roles may walk it."""
-    if not principal.is_platform:
-        raise Forbidden("verifying the audit chain is a platform operation")
+    principal.require(Permission.AUDIT_VERIFY)
     check = ChainCheck()
     async for batch in store.walk():
         check.feed(batch)

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     USERS_MANAGE = "users:manage"
     INVITATIONS_CREATE = "invitations:create"
     AUDIT_READ = "audit:read"
+    AUDIT_VERIFY = "audit:verify"
     SYSTEM_STATUS = "system:status"
     COMMANDS_EXECUTE = "commands:execute"
     MONITORING_READ = "monitoring:read"
@@ -76,6 +77,7 @@ _IMPLEMENTATION_LEAD = {
     P.PROVISIONING_TRIGGER,
     P.BULK_OPERATE,
     P.AUDIT_READ,
+    P.AUDIT_VERIFY,
 }
 _SRE = {
     P.SYSTEM_STATUS,
@@ -83,6 +85,7 @@ _SRE = {
     P.MONITORING_READ,
     P.DEAD_LETTERS_MANAGE,
     P.AUDIT_READ,
+    P.AUDIT_VERIFY,
     P.TENANTS_READ_ALL,
 }
 
