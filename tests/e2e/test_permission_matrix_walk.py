@@ -53,17 +53,20 @@ def _created(response: httpx.Response) -> str:
     return str(response.json()["id"])
 
 
-def _account(gateway_url: str, owner_token: str, role: Role, tenant_id: str | None) -> str:
-    """A new account with this role; its e-mail."""
+def _account(
+    gateway_url: str,
+    owner_token: str,
+    role: Role,
+    tenant_id: str | None,
+    locations: list[str] | None = None,
+) -> str:
+    """A new account with this role (limited to these locations); its e-mail."""
     email = f"{unique_id(str(role))}@example.test"
     where = f"/api/tenants/{tenant_id}/users" if tenant_id else "/api/platform/users"
-    _created(
-        httpx.post(
-            gateway_url + where,
-            json={"email": email, "password": PASSWORD, "role": str(role)},
-            headers=bearer(owner_token),
-        )
-    )
+    account: dict[str, object] = {"email": email, "password": PASSWORD, "role": str(role)}
+    if locations is not None:
+        account["locations"] = locations
+    _created(httpx.post(gateway_url + where, json=account, headers=bearer(owner_token)))
     return email
 
 
@@ -390,3 +393,51 @@ async def test_a_tenant_admin_gets_404_on_every_route_of_another_tenant(
             problems.append(f"{route.method} {route.path}: {response.status_code}")
     print(f"\ncross-tenant: {len(tenant_routes)} routes")
     assert not problems, "\n".join(problems)
+
+
+async def test_seed_001_customers_see_and_edit_their_own_locations_and_leads_any(
+    gateway_url: str, owner_token: str, client: httpx.AsyncClient, cast: Cast
+) -> None:
+    """The two seed 001 rows that are about whose location, not which action."""
+
+    async def new_location() -> str:
+        created = await client.post(
+            "/api/locations", json={"name": unique_id("site")}, headers=bearer(cast.tokens[R.ADMIN])
+        )
+        assert created.status_code == 201, created.text
+        return str(created.json()["location_id"])
+
+    own, other = await new_location(), await new_location()
+    limited = _account(gateway_url, owner_token, R.OPERATOR, cast.tenant_a, locations=[own])
+    stranger = _account(gateway_url, owner_token, R.OPERATOR, cast.tenant_b)
+    customer = login(gateway_url, limited, PASSWORD)
+    outsider = login(gateway_url, stranger, PASSWORD)
+    lead = cast.tokens[LEAD]
+
+    async def status(method: str, location: str, token: str) -> int:
+        body = {"account_name": unique_id("account")} if method == "PATCH" else None
+        call = Call(method, f"/api/onboarding/{location}", body=body)
+        return (await send(client, call, token)).status_code
+
+    listed = await client.get("/api/locations", headers=bearer(customer))
+    assert [item["location_id"] for item in listed.json()["items"]] == [own]
+    answers = {
+        "customer views own": await status("GET", own, customer),
+        "customer views another": await status("GET", other, customer),
+        "other tenant views": await status("GET", own, outsider),
+        "lead views any": await status("GET", other, lead),
+        "customer edits own": await status("PATCH", own, customer),
+        "customer edits another": await status("PATCH", other, customer),
+        "other tenant edits": await status("PATCH", own, outsider),
+        "lead edits any": await status("PATCH", other, lead),
+    }
+    assert answers == {
+        "customer views own": 200,
+        "customer views another": 404,
+        "other tenant views": 404,
+        "lead views any": 200,
+        "customer edits own": 200,
+        "customer edits another": 404,
+        "other tenant edits": 404,
+        "lead edits any": 200,
+    }
