@@ -12,6 +12,7 @@ import importlib
 import inspect
 import re
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,7 +121,9 @@ def build_service_app(module: str, port: int) -> Litestar:
         kafka_bootstrap_servers="127.0.0.1:1",
         http_port=port,
     )
-    app: Litestar = importlib.import_module(f"{module}.app").build_app(settings)
+    with warnings.catch_warnings():  # the services' own tests report their deprecations
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app: Litestar = importlib.import_module(f"{module}.app").build_app(settings)
     return app
 
 
