@@ -200,7 +200,8 @@ class PostgresStore:
     @asynccontextmanager
     async def claim_batch(self, claims: Sequence[Claim]) -> AsyncIterator[set[str]]:
         columns = [list(column) for column in zip(*claims, strict=True)]  # rows to arrays
-        async with self._hot.connection() as conn, conn.transaction():
+        # Pipelined: BEGIN travels with the claim, COMMIT alone; two round trips in all.
+        async with self._hot.connection() as conn, conn.pipeline(), conn.transaction():
             cursor = await conn.execute(
                 b"SELECT claim_deliveries(%s, %s, %s, %s::uuid[], %s::uuid[]) AS event_id",
                 columns,
