@@ -22,6 +22,7 @@ CALL_TYPES = {
     "duration_sec": "float8", "qa_score": "float8",
 }  # fmt: skip
 CallRow = tuple[uuid.UUID, CallRecord]
+RecordingJob = tuple[uuid.UUID, str, str | None, RecordingFetch]  # call pk, call id, lead id
 TRANSCRIPT_COLUMNS = ("pk", "text", "segments", "engine")
 TRANSCRIPT_TYPES = {"pk": "uuid", "segments": "jsonb"}
 JOB_COLUMNS = (
@@ -46,9 +47,7 @@ class CallBatchWriter(Protocol):
     ) -> None: ...
     async def contacts_for_leads(self, phones: dict[str, str | None]) -> dict[str, uuid.UUID]: ...
     async def save_transcripts(self, calls: Sequence[CallRow]) -> None: ...
-    async def schedule_recordings(
-        self, jobs: Sequence[tuple[uuid.UUID, CallRecord, RecordingFetch]]
-    ) -> None: ...
+    async def schedule_recordings(self, jobs: Sequence[RecordingJob]) -> None: ...
     async def close_recording_jobs(self, pks: Sequence[uuid.UUID]) -> None: ...
 
 
@@ -174,15 +173,13 @@ class PostgresCallBatchWriter:
             (self._tenant, _json_rows(rows)),
         )
 
-    async def schedule_recordings(
-        self, jobs: Sequence[tuple[uuid.UUID, CallRecord, RecordingFetch]]
-    ) -> None:
+    async def schedule_recordings(self, jobs: Sequence[RecordingJob]) -> None:
         if not jobs:
             return
         rows = [
-            (pk, call.call_id, call.lead_id, fetch.scheduled_for, fetch.call_started_at,
+            (pk, call_id, lead_id, fetch.scheduled_for, fetch.call_started_at,
              fetch.call_ended_at, fetch.estimated_end_time)
-            for pk, call, fetch in jobs
+            for pk, call_id, lead_id, fetch in jobs
         ]  # fmt: skip
         await self._conn.execute(
             "INSERT INTO recording_jobs (tenant_id, call_pk, call_id, lead_id, scheduled_for, "  # noqa: S608

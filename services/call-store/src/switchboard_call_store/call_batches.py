@@ -137,7 +137,7 @@ async def _follow_up(
         [(pk, f.call) for pk, f in stored if f.call.transcript is not None or f.call.segments]
     )
     await writer.schedule_recordings(
-        [(pk, replace(f.call, lead_id=f.fetch.lead_id), f.fetch.fetch)
+        [(pk, f.call.call_id, f.fetch.lead_id, f.fetch.fetch)
          for pk, f in stored if f.fetch is not None]
     )  # fmt: skip
     await writer.close_recording_jobs(

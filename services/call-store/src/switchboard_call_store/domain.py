@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from switchboard_shared.db import ALL_TENANTS
@@ -62,11 +63,13 @@ MERGED_FIELDS = tuple(
 )
 
 
+_EVENT_FIELDS = tuple(name for name in MERGED_FIELDS if name != "segments")
+_read_event_fields = attrgetter(*_EVENT_FIELDS)
+
+
 def record_from_event(event: CallEvent) -> CallRecord:
-    segments = tuple(s.model_dump() for s in event.segments) or None
-    values: dict[str, Any] = {
-        name: getattr(event, name, None) for name in MERGED_FIELDS if name != "segments"
-    }
+    segments = tuple(s.model_dump() for s in event.segments) if event.segments else None
+    values = dict(zip(_EVENT_FIELDS, _read_event_fields(event), strict=True))
     return CallRecord(
         call_id=event.call_id,
         status=event.event.value,
