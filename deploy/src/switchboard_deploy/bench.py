@@ -331,6 +331,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="end-to-end duration")
     parser.add_argument("--call-events", type=int, default=20000)
     parser.add_argument("--ingest-workers", type=int, default=2)
+    parser.add_argument("--call-store-workers", type=int, default=2)
     args = parser.parse_args()
     owner = ("bench-owner@switchboard.local", secrets.token_urlsafe(16))
     data_dir = Path(tempfile.mkdtemp(prefix="switchboard-bench-"))
@@ -344,7 +345,10 @@ def main() -> None:
             "RATE_LIMIT_PER_MINUTE": "1000000",
             "USER_ACTION_LIMITS": "bulk=1000000,command=1000000,write=1000000,read=1000000",
         },
-        per_service_env={"webhook-ingest": {"HTTP_WORKERS": str(args.ingest_workers)}},
+        per_service_env={
+            "webhook-ingest": {"HTTP_WORKERS": str(args.ingest_workers)},
+            "call-store": {"HTTP_WORKERS": str(args.call_store_workers)},
+        },
     )
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
@@ -353,7 +357,8 @@ def main() -> None:
     print(
         f"command: make bench (runs={args.runs}, webhooks per run={args.webhooks}, "
         f"end to end {args.rate:.0f}/s for {args.seconds:.0f} s, "
-        f"call events per run={args.call_events}, ingest workers={args.ingest_workers}); "
+        f"call events per run={args.call_events}, workers: webhook-ingest "
+        f"{args.ingest_workers}, call-store {args.call_store_workers}); "
         "medians of the runs"
     )
     try:
