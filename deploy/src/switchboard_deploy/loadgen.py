@@ -129,7 +129,7 @@ async def open_loop(
         if on_answer is not None:
             on_answer(answer)
 
-    tasks = []
+    tasks: list[asyncio.Task[None]] = []
     while len(tasks) < total:
         due = min(total, int((time.perf_counter() - start) * rate) + 1)
         tasks.extend(
