@@ -1,4 +1,10 @@
-"""Forwarding `/api/...` to the service that owns the path, over one shared HTTP client."""
+"""Forwarding `/api/...` to the service that owns the path, over one shared HTTP client.
+
+The client is aiohttp's: its pool hands out an idle keep-alive connection without inspecting
+every other one, which keeps forwarding cheap at thousands of requests a second. Idle
+connections are dropped before the services' own keep-alive timeout (uvicorn's 5 s), so a
+request never goes out on a connection the service is closing.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-import httpx
+import aiohttp
+from yarl import URL
 
 from switchboard_shared.errors import Unavailable
 
@@ -49,6 +56,8 @@ DROPPED_RESPONSE_HEADERS = frozenset(
     }
 )
 RETRY_AFTER_SECONDS = 5
+KEEPALIVE_SECONDS = 2.0
+MAX_CONNECTIONS = 256
 
 # (path prefix, owning service); the first match wins, so longer prefixes come first.
 ROUTES: tuple[tuple[str, str], ...] = (
@@ -106,34 +115,43 @@ class Forwarder:
         self,
         service_urls: dict[str, str],
         timeout_seconds: float,
-        client: httpx.AsyncClient | None = None,
+        session: aiohttp.ClientSession | None = None,
     ) -> None:
         self._urls = service_urls
         self._timeout = timeout_seconds
-        self._client = client
+        self._session = session
 
-    def http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-            self._client = httpx.AsyncClient(
-                timeout=self._timeout, limits=limits, follow_redirects=False
+    def _http(self) -> aiohttp.ClientSession:
+        """Made on first use, inside the serving event loop."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=MAX_CONNECTIONS, keepalive_timeout=KEEPALIVE_SECONDS
+                ),
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
+                skip_auto_headers=("Accept-Encoding", "User-Agent"),
             )
-        return self._client
+        return self._session
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def forward(self, service: str, incoming: Incoming) -> Outgoing:
         target = self._urls[service].rstrip("/") + incoming.raw_path
         if incoming.query:
             target += "?" + incoming.query.decode("latin-1")
         try:
-            response = await self.http().request(
-                incoming.method, target, headers=_request_headers(incoming), content=incoming.body
-            )
-        except (httpx.TimeoutException, httpx.TransportError) as error:
+            async with self._http().request(
+                incoming.method,
+                URL(target, encoded=True),
+                headers=_request_headers(incoming),
+                data=incoming.body,
+                allow_redirects=False,
+            ) as response:
+                content = await response.read()
+        except (TimeoutError, aiohttp.ClientError, ValueError) as error:
             log.warning(
                 "%s unavailable for %s %s: %r", service, incoming.method, incoming.raw_path, error
             )
@@ -141,9 +159,11 @@ class Forwarder:
                 f"{service} is not answering; retry shortly", retry_after=RETRY_AFTER_SECONDS
             ) from error
         headers = {
-            k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
+            name: value
+            for name, value in ((k.lower(), v) for k, v in response.headers.items())
+            if name not in DROPPED_RESPONSE_HEADERS
         }
-        return Outgoing(response.status_code, headers, response.content)
+        return Outgoing(response.status, headers, content)
 
 
 def client_address(

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import httpx
-import pytest
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from switchboard_deploy.embedded_broker import free_port
 from switchboard_gateway.proxy import Forwarder, Incoming, client_address, owning_service
 from switchboard_shared.errors import Unavailable
 
@@ -56,22 +64,46 @@ def test_each_path_belongs_to_one_service(path: str, service: str | None) -> Non
     assert owning_service(path) == service
 
 
+@dataclass
+class Upstream:
+    """A real HTTP server standing in for a service: records requests, answers as told."""
+
+    answer: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    seen: list[tuple[web.Request, bytes]] = field(default_factory=list)
+
+    @asynccontextmanager
+    async def serving(self) -> AsyncIterator[dict[str, str]]:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            self.seen.append((request, await request.read()))
+            return await self.answer(request)
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", handle)
+        server = TestServer(app)
+        await server.start_server()
+        try:
+            yield {name: str(server.make_url("")) for name in URLS}
+        finally:
+            await server.close()
+
+
+async def accepted(_: web.Request) -> web.StreamResponse:
+    return web.json_response({"event_id": "e1"}, status=202, headers={"x-request-id": "r"})
+
+
 async def test_method_path_query_body_and_signature_headers_are_passed_on() -> None:
-    seen: list[httpx.Request] = []
-
-    def upstream(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(202, json={"event_id": "e1"}, headers={"x-request-id": "r"})
-
-    forwarder = Forwarder(
-        URLS, 1.0, client=httpx.AsyncClient(transport=httpx.MockTransport(upstream))
-    )
-    reply = await forwarder.forward("webhook-ingest", _incoming())
-    sent = seen[0]
+    upstream = Upstream(accepted)
+    async with upstream.serving() as urls:
+        forwarder = Forwarder(urls, 1.0)
+        reply = await forwarder.forward("webhook-ingest", _incoming())
+        await forwarder.aclose()
+    sent, body = upstream.seen[0]
     assert reply.status_code == 202
+    assert json.loads(reply.content) == {"event_id": "e1"}
+    assert reply.headers["x-request-id"] == "r"
     assert sent.method == "POST"
-    assert str(sent.url) == "http://ingest.internal/api/webhooks/twilio?token=abc&x=%20y"
-    assert sent.content == b"CallSid=CA1&From=%2B15551234567"
+    assert sent.raw_path == "/api/webhooks/twilio?token=abc&x=%20y"
+    assert body == b"CallSid=CA1&From=%2B15551234567"
     assert sent.headers["x-twilio-signature"] == "sig"
     assert sent.headers["webhook-id"] == "msg_1"
     assert sent.headers["authorization"] == "Bearer t"
@@ -83,31 +115,39 @@ async def test_method_path_query_body_and_signature_headers_are_passed_on() -> N
 
 
 async def test_an_earlier_forwarded_for_is_kept() -> None:
-    seen: list[httpx.Request] = []
+    async def ok(_: web.Request) -> web.StreamResponse:
+        return web.Response(status=200)
 
-    def upstream(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200)
-
-    forwarder = Forwarder(
-        URLS, 1.0, client=httpx.AsyncClient(transport=httpx.MockTransport(upstream))
-    )
+    upstream = Upstream(ok)
     incoming = _incoming(headers={"x-forwarded-for": "198.51.100.1", "x-request-id": "abc"})
-    await forwarder.forward("call-store", incoming)
-    assert seen[0].headers["x-forwarded-for"] == "198.51.100.1, 203.0.113.9"
-    assert seen[0].headers["x-request-id"] == "abc"
+    async with upstream.serving() as urls:
+        forwarder = Forwarder(urls, 1.0)
+        await forwarder.forward("call-store", incoming)
+        await forwarder.aclose()
+    sent, _ = upstream.seen[0]
+    assert sent.headers["x-forwarded-for"] == "198.51.100.1, 203.0.113.9"
+    assert sent.headers["x-request-id"] == "abc"
 
 
-@pytest.mark.parametrize("failure", [httpx.ReadTimeout("slow"), httpx.ConnectError("down")])
-async def test_a_silent_or_absent_service_is_unavailable(failure: Exception) -> None:
-    def upstream(request: httpx.Request) -> httpx.Response:
-        raise failure
+async def test_a_silent_service_is_unavailable() -> None:
+    async def silent(_: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(5)
+        return web.Response(status=200)
 
-    forwarder = Forwarder(
-        URLS, 1.0, client=httpx.AsyncClient(transport=httpx.MockTransport(upstream))
-    )
+    async with Upstream(silent).serving() as urls:
+        forwarder = Forwarder(urls, 0.2)
+        with pytest.raises(Unavailable) as caught:
+            await forwarder.forward("call-store", _incoming())
+        await forwarder.aclose()
+    assert caught.value.retry_after is not None
+
+
+async def test_an_absent_service_is_unavailable() -> None:
+    urls = {name: f"http://127.0.0.1:{free_port()}" for name in URLS}
+    forwarder = Forwarder(urls, 1.0)
     with pytest.raises(Unavailable) as caught:
         await forwarder.forward("call-store", _incoming())
+    await forwarder.aclose()
     assert caught.value.retry_after is not None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from litestar import Controller, get
 from litestar.datastructures import State
 
@@ -22,7 +23,8 @@ from switchboard_shared.auth.roles import Permission
 async def _readiness(state: State) -> dict[str, dict[str, Any]]:
     runtime = state.runtime
     own = runtime.database_ready
-    return await service_readiness(state.forwarder.http(), state.settings.service_urls(), own)
+    async with httpx.AsyncClient() as client:  # a few requests a minute: no pool to keep
+        return await service_readiness(client, state.settings.service_urls(), own)
 
 
 class MonitoringController(Controller):
