@@ -17,6 +17,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.message import StreamMessage
+from opentelemetry import propagate
 from prometheus_client import REGISTRY, CollectorRegistry
 from pydantic import ValidationError
 
@@ -66,12 +67,15 @@ def create_broker(
 
 @dataclasses.dataclass(frozen=True)
 class Outgoing:
-    """An event encoded in its envelope, ready to publish (its size is known before sending)."""
+    """An event encoded in its envelope, ready to publish (its size is known before sending).
+    `trace` holds the trace context (`traceparent`) of where it was prepared, for producers
+    that send it later, from elsewhere."""
 
     topic: str
     body: bytes
     key: bytes | None
     envelope: Envelope
+    trace: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class EventBus:
@@ -102,7 +106,9 @@ class EventBus:
         if envelope_id:
             envelope = dataclasses.replace(envelope, id=envelope_id)
         name = topic.name if isinstance(topic, Topic) else topic
-        return Outgoing(name, event.model_dump_json().encode(), key, envelope)
+        trace: dict[str, str] = {}
+        propagate.inject(trace)
+        return Outgoing(name, event.model_dump_json().encode(), key, envelope, trace)
 
     async def publish(
         self,

@@ -2,19 +2,20 @@
 
 The broker's own publish runs a tracing and a metrics middleware for every message, which costs
 more than the send itself at thousands of events a second. This producer keeps the guarantees
-(acks=all, idempotence as configured, a publish returns only after the broker acknowledged),
-injects the caller's trace context into the headers itself and counts what it sent.
+(acks=all, idempotence as configured, a send returns only after the broker acknowledged), puts
+the trace context captured when each event was prepared into its headers, and counts what it
+sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from opentelemetry import propagate
 from prometheus_client import Counter
 
 from switchboard_shared.bus import Outgoing
@@ -62,16 +63,22 @@ class DirectProducer:
         if self._producer is not None:
             await self._producer.stop()
 
-    async def send(self, outgoing: Outgoing) -> None:
+    async def send_many(self, messages: Sequence[Outgoing]) -> None:
+        """Hands every message to the producer's batches, then waits for all acknowledgements."""
         await self._started.wait()
         assert self._producer is not None
-        carrier = outgoing.envelope.to_headers()
-        propagate.inject(carrier)
-        delivery = await self._producer.send(
-            outgoing.topic,
-            outgoing.body,
-            key=outgoing.key,
-            headers=[(name, value.encode()) for name, value in carrier.items()],
-        )
-        await delivery
-        SENT.labels(outgoing.topic).inc()
+        deliveries = [
+            await self._producer.send(
+                message.topic,
+                message.body,
+                key=message.key,
+                headers=[
+                    (name, value.encode())
+                    for name, value in (message.envelope.to_headers() | message.trace).items()
+                ],
+            )
+            for message in messages
+        ]
+        await asyncio.gather(*deliveries)
+        for message in messages:
+            SENT.labels(message.topic).inc()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +28,6 @@ log = logging.getLogger(__name__)
 class _Pending:
     claim: Claim
     messages: tuple[Outgoing, ...]
-    context: contextvars.Context  # the request's, so its trace carries on into the publish
     answer: asyncio.Future[bool]
 
 
@@ -61,7 +59,7 @@ class DeliveryBatcher:
         if self._closed:
             raise Unavailable("the service is stopping; retry later", retry_after=1)
         answer = asyncio.get_running_loop().create_future()
-        self._queue.append(_Pending(claim, tuple(messages), contextvars.copy_context(), answer))
+        self._queue.append(_Pending(claim, tuple(messages), answer))
         if self._runner is None:
             self._runner = asyncio.create_task(self._run())
         self._wakeup.set()
@@ -113,16 +111,7 @@ class DeliveryBatcher:
         return fresh
 
     async def _publish(self, batch: list[_Pending]) -> None:
-        sends = [
-            asyncio.create_task(self._bus.send(message), context=pending.context)
-            for pending in batch
-            for message in pending.messages
-        ]
-        try:
-            await asyncio.gather(*sends)
-        finally:
-            for send in sends:
-                send.cancel()
+        await self._bus.send_many([message for pending in batch for message in pending.messages])
 
 
 def first_claims(event_ids: Sequence[str], claimed: set[str]) -> list[bool]:

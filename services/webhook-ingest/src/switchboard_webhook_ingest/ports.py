@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from switchboard_shared.bus import Outgoing
@@ -39,5 +40,5 @@ class Publisher(Protocol):
 
 
 class Sender(Protocol):
-    async def send(self, outgoing: Outgoing) -> None:
-        """Returns once the broker acknowledged (acks=all)."""
+    async def send_many(self, messages: Sequence[Outgoing]) -> None:
+        """Returns once the broker acknowledged every message (acks=all)."""

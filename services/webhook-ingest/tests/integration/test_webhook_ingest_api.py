@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -316,12 +317,12 @@ async def test_webhooks_are_accepted_and_published_during_maintenance(
 class SilentBus:
     """A broker that never acknowledges."""
 
-    async def send(self, outgoing: Outgoing) -> None:
+    async def send_many(self, messages: Sequence[Outgoing]) -> None:
         await asyncio.Event().wait()
 
 
 class DownBus:
-    async def send(self, outgoing: Outgoing) -> None:
+    async def send_many(self, messages: Sequence[Outgoing]) -> None:
         raise KafkaConnectionError("broker unreachable")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,8 +14,6 @@ from switchboard_shared.envelope import Envelope
 from switchboard_shared.errors import Unavailable
 from switchboard_webhook_ingest.deliveries import DeliveryBatcher, first_claims
 from switchboard_webhook_ingest.store import Claim
-
-REQUEST = contextvars.ContextVar("REQUEST", default="none")
 
 
 @dataclass
@@ -41,25 +38,25 @@ class Broker:
     down: bool = False
     sent: list[tuple[str, str]] = field(default_factory=list)
 
-    async def send(self, outgoing: Outgoing) -> None:
+    async def send_many(self, messages: Sequence[Outgoing]) -> None:
         await asyncio.sleep(self.delay)
         if self.down:
             raise ConnectionError("broker unreachable")
-        self.sent.append((outgoing.envelope.id, REQUEST.get()))
+        self.sent.extend((m.envelope.id, m.trace.get("traceparent", "")) for m in messages)
 
 
 def claim(event_id: str) -> Claim:
     return Claim("tenant-1", "standard", f"key-{event_id}", event_id, "token-1")
 
 
-def message(event_id: str) -> Outgoing:
+def message(event_id: str, traceparent: str = "") -> Outgoing:
     envelope = Envelope(type="t", source="test", tenant_id="tenant-1", id=event_id)
-    return Outgoing("calls.events.v1", b"{}", b"tenant-1:c", envelope)
+    trace = {"traceparent": traceparent} if traceparent else {}
+    return Outgoing("calls.events.v1", b"{}", b"tenant-1:c", envelope, trace)
 
 
-async def deliver(batcher: DeliveryBatcher, event_id: str, request: str = "r") -> bool:
-    REQUEST.set(request)
-    return await batcher.deliver(claim(event_id), [message(event_id)])
+async def deliver(batcher: DeliveryBatcher, event_id: str, traceparent: str = "") -> bool:
+    return await batcher.deliver(claim(event_id), [message(event_id, traceparent)])
 
 
 def test_only_the_first_request_of_a_batch_owns_a_claimed_key() -> None:
@@ -105,13 +102,13 @@ async def test_a_broker_that_never_acknowledges_is_a_503_within_the_timeout() ->
     await batcher.close()
 
 
-async def test_each_event_is_sent_in_the_context_of_the_request_that_carried_it() -> None:
+async def test_each_event_keeps_the_trace_of_the_request_that_carried_it() -> None:
     keys, broker = Keys(), Broker()
     batcher = DeliveryBatcher(keys, broker, publish_timeout=2.0)
 
-    await asyncio.gather(*(deliver(batcher, f"e{i}", request=f"r{i}") for i in range(6)))
+    await asyncio.gather(*(deliver(batcher, f"e{i}", traceparent=f"t{i}") for i in range(6)))
 
-    assert sorted(broker.sent) == sorted((f"e{i}", f"r{i}") for i in range(6))
+    assert sorted(broker.sent) == sorted((f"e{i}", f"t{i}") for i in range(6))
     await batcher.close()
 
 

@@ -82,7 +82,7 @@ class FakeBus:
 
     async def publish(self, topic: Topic | str, event: Event, *, key: bytes, **kw: Any) -> Envelope:
         outgoing = self.prepare(topic, event, key=key, **kw)
-        await self.send(outgoing)
+        await self.send_many([outgoing])
         return outgoing.envelope
 
     def prepare(self, topic: Topic | str, event: Event, *, key: bytes, **kw: Any) -> Outgoing:
@@ -90,12 +90,10 @@ class FakeBus:
         envelope = Envelope(type=event.ce_type, source="test", tenant_id=kw.get("tenant_id"))
         return Outgoing(name, event.model_dump_json().encode(), key, envelope)
 
-    async def send(self, outgoing: Outgoing) -> None:
+    async def send_many(self, messages: Sequence[Outgoing]) -> None:
         if self.fail:
             raise ConnectionError("broker down")
-        self.published.append(
-            (outgoing.topic, outgoing.body, outgoing.key, outgoing.envelope.tenant_id)
-        )
+        self.published.extend((m.topic, m.body, m.key, m.envelope.tenant_id) for m in messages)
 
 
 def deps(
