@@ -52,12 +52,14 @@ def wait_until_gone(processes: list[psutil.Process], within: float) -> list[psut
 
 def test_each_replica_listens_on_the_service_port(two_worker_ingest: ServiceProcess) -> None:
     workers = replicas(two_worker_ingest)
+    port = two_worker_ingest.port
 
     assert len(workers) == 2
-    assert all(two_worker_ingest.port in listening_ports(w) for w in workers)
-    assert two_worker_ingest.port not in listening_ports(
-        psutil.Process(two_worker_ingest.process.pid)
-    )
+    deadline = time.monotonic() + 60  # /ready answered by one replica; the other may be starting
+    while not all(port in listening_ports(w) for w in workers):
+        assert time.monotonic() < deadline, "not every replica listens on the service port"
+        time.sleep(0.2)
+    assert port not in listening_ports(psutil.Process(two_worker_ingest.process.pid))
 
 
 def test_replicas_end_when_their_parent_is_killed(two_worker_ingest: ServiceProcess) -> None:
