@@ -24,7 +24,7 @@ from switchboard_gateway.passwords import Passwords, password_problem
 from switchboard_gateway.publishing import Announcer
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission, Role
-from switchboard_shared.db import ALL_TENANTS, tenant_transaction
+from switchboard_shared.db import ALL_TENANTS, Connection, tenant_transaction
 from switchboard_shared.errors import Forbidden, NotFound, ValidationFailed
 from switchboard_shared.masking import mask_email
 
@@ -139,10 +139,7 @@ class AccountService:
     ) -> User:
         scope = await self._scope(principal, Permission.USERS_MANAGE, tenant_id)
         async with tenant_transaction(self._pool, scope) as conn:
-            target = await directory.get_user(conn, user_id, tenant_id)
-            if target is None:
-                raise NotFound("no such user")
-            check_may_manage(principal, target)
+            target = await _manageable_user(conn, principal, user_id, tenant_id)
             if role is not None:
                 check_role_assignment(principal, role, tenant_id)
             if not isinstance(locations, Keep):
@@ -187,10 +184,7 @@ class AccountService:
         """Removal disables the account (its history stays) and cuts every session at once."""
         scope = await self._scope(principal, Permission.USERS_MANAGE, tenant_id)
         async with tenant_transaction(self._pool, scope) as conn:
-            target = await directory.get_user(conn, user_id, tenant_id)
-            if target is None:
-                raise NotFound("no such user")
-            check_may_manage(principal, target)
+            await _manageable_user(conn, principal, user_id, tenant_id)
             await directory.update_user(conn, user_id, None, True)
             await sessions.revoke_user_sessions(conn, user_id, "account removed")
         await self._announcer.revoke("user", user_id)
@@ -218,12 +212,20 @@ class AccountService:
         """For a member who lost both authenticator and recovery codes: they enrol again."""
         scope = await self._scope(principal, Permission.USERS_MANAGE, tenant_id)
         async with tenant_transaction(self._pool, scope) as conn:
-            target = await directory.get_user(conn, user_id, tenant_id)
-            if target is None:
-                raise NotFound("no such user")
-            check_may_manage(principal, target)
+            await _manageable_user(conn, principal, user_id, tenant_id)
             if not await mfa_store.delete_factor(conn, user_id):
                 raise NotFound("this user has no second factor")
         await self._announcer.audit(
             "auth.mfa_reset", principal, tenant_id=tenant_id, resource=f"user:{user_id}"
         )
+
+
+async def _manageable_user(
+    conn: Connection, principal: Principal, user_id: str, tenant_id: str
+) -> User:
+    """The tenant's user that `principal` may manage; 404 when there is none, 403 when above."""
+    target = await directory.get_user(conn, user_id, tenant_id)
+    if target is None:
+        raise NotFound("no such user")
+    check_may_manage(principal, target)
+    return target
