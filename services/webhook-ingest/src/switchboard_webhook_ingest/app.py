@@ -75,7 +75,6 @@ def build_app(settings: WebhookIngestSettings) -> Litestar:
         box=box,
         directory=directory,
         admission=admission,
-        publish_timeout=settings.publish_timeout_seconds,
         tolerance=settings.signature_tolerance_seconds,
     )
     background: list[asyncio.Task[None]] = []

@@ -45,7 +45,6 @@ class DeliveryBatcher:
         self._bus = bus
         self._timeout = publish_timeout
         self._max_batch = max_batch
-        self._in_flight = max_in_flight
         self._queue: list[_Pending] = []
         self._wakeup = asyncio.Event()
         self._slots = asyncio.Semaphore(max_in_flight)

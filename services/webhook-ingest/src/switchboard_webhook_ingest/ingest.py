@@ -58,7 +58,6 @@ class IngestDeps:
     box: SecretBox
     directory: TokenDirectory
     admission: AdmissionControl
-    publish_timeout: float
     tolerance: int
     clock: Callable[[], float] = field(default=time.time)
 

@@ -106,7 +106,6 @@ def deps(
         box=SecretBox(b"k" * 32),
         directory=TokenDirectory(store, revocations or RevocationList(), ttl=30),
         admission=AdmissionControl(store, rate_per_second=1.0, burst=burst),
-        publish_timeout=1.0,
         tolerance=300,
     )
 
