@@ -40,6 +40,15 @@ def unmasked(principal: Principal) -> bool:
     return principal.can(Permission.PHONE_NUMBERS_UNMASKED)
 
 
+async def _page_of_calls(request: AnyRequest, principal: Principal) -> tuple[dict[str, Any], str]:
+    """One page of the calls the query asks for within the caller's scope, and that scope."""
+    query = parse_call_query(query_params(request))
+    scope = principal.tenant_scope(query.tenant_id)
+    page = await reader_of(request).list_calls(scope, query)
+    items = [call_view(row, unmasked=unmasked(principal)) for row in page.items]
+    return {"items": items, "next_cursor": page.next_cursor}, scope
+
+
 class CallController(Controller):
     path = "/api/calls"
     guards = [requires(Permission.CALLS_READ)]
@@ -47,11 +56,8 @@ class CallController(Controller):
 
     @get("/")
     async def list_calls(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
-        query = parse_call_query(query_params(request))
-        scope = principal.tenant_scope(query.tenant_id)
-        page = await reader_of(request).list_calls(scope, query)
-        items = [call_view(row, unmasked=unmasked(principal)) for row in page.items]
-        return {"items": items, "next_cursor": page.next_cursor}
+        page, _ = await _page_of_calls(request, principal)
+        return page
 
     @get("/library")
     async def library(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
@@ -112,12 +118,9 @@ class AdminCallController(Controller):
 
     @get("/")
     async def list_calls(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
-        query = parse_call_query(query_params(request))
-        scope = principal.tenant_scope(query.tenant_id)
-        page = await reader_of(request).list_calls(scope, query)
+        page, scope = await _page_of_calls(request, principal)
         return {
-            "items": [call_view(row, unmasked=unmasked(principal)) for row in page.items],
-            "next_cursor": page.next_cursor,
+            **page,
             "is_super_admin": principal.role is Role.SUPER_ADMIN,
             "filtered_by_tenants": None if scope == ALL_TENANTS else [scope],
         }
