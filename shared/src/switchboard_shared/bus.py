@@ -7,7 +7,7 @@ import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypedDict, TypeVar
 
 import psycopg
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
@@ -20,6 +20,7 @@ from faststream.message import StreamMessage
 from opentelemetry import propagate
 from prometheus_client import REGISTRY, CollectorRegistry
 from pydantic import ValidationError
+from typing_extensions import Unpack
 
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import Event
@@ -78,6 +79,24 @@ class Outgoing:
     trace: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
+class EnvelopeFields(TypedDict, total=False):
+    """What an event's envelope may carry besides its type, source, time and id."""
+
+    tenant_id: str | None
+    actor: str | None
+    correlation_id: str | None
+    envelope_id: str | None  # a deterministic id, so a retry carries the same one
+
+
+class Publisher(Protocol):
+    """What a use case needs of the bus (tests hand in fakes)."""
+
+    async def publish(
+        self, topic: Topic | str, event: Event, *, key: bytes, **fields: Unpack[EnvelopeFields]
+    ) -> Envelope:
+        """Returns once the broker acknowledged (acks=all)."""
+
+
 class EventBus:
     """Publishes events in the CloudEvents envelope; returns once the broker acknowledged."""
 
@@ -86,24 +105,16 @@ class EventBus:
         self._source = source
 
     def prepare(
-        self,
-        topic: Topic | str,
-        event: Event,
-        *,
-        key: bytes,
-        tenant_id: str | None = None,
-        actor: str | None = None,
-        correlation_id: str | None = None,
-        envelope_id: str | None = None,
+        self, topic: Topic | str, event: Event, *, key: bytes, **fields: Unpack[EnvelopeFields]
     ) -> Outgoing:
         envelope = Envelope(
             type=event.ce_type,
             source=self._source,
-            tenant_id=tenant_id,
-            actor=actor,
-            correlation_id=correlation_id,
+            tenant_id=fields.get("tenant_id"),
+            actor=fields.get("actor"),
+            correlation_id=fields.get("correlation_id"),
         )
-        if envelope_id:
+        if envelope_id := fields.get("envelope_id"):
             envelope = dataclasses.replace(envelope, id=envelope_id)
         name = topic.name if isinstance(topic, Topic) else topic
         trace: dict[str, str] = {}
@@ -111,25 +122,9 @@ class EventBus:
         return Outgoing(name, event.model_dump_json().encode(), key, envelope, trace)
 
     async def publish(
-        self,
-        topic: Topic | str,
-        event: Event,
-        *,
-        key: bytes,
-        tenant_id: str | None = None,
-        actor: str | None = None,
-        correlation_id: str | None = None,
-        envelope_id: str | None = None,
+        self, topic: Topic | str, event: Event, *, key: bytes, **fields: Unpack[EnvelopeFields]
     ) -> Envelope:
-        outgoing = self.prepare(
-            topic,
-            event,
-            key=key,
-            tenant_id=tenant_id,
-            actor=actor,
-            correlation_id=correlation_id,
-            envelope_id=envelope_id,
-        )
+        outgoing = self.prepare(topic, event, key=key, **fields)
         await self.send(outgoing)
         return outgoing.envelope
 

@@ -16,6 +16,7 @@ from aiokafka.errors import MessageSizeTooLargeError
 
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.revocations import RevocationList
+from switchboard_shared.bus import Publisher
 from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import NotFound, PayloadTooLarge, Unavailable, ValidationFailed
 from switchboard_shared.events import AuditEvent, Revocation
@@ -30,7 +31,6 @@ from switchboard_webhook_ingest.domain import (
     token_hash,
     webhook_url,
 )
-from switchboard_webhook_ingest.ports import Publisher
 from switchboard_webhook_ingest.secretbox import SecretBox
 from switchboard_webhook_ingest.signatures import check_secret_shape
 from switchboard_webhook_ingest.store import Store

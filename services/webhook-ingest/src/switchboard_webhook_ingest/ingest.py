@@ -20,7 +20,7 @@ from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.deliveries import DeliveryBatcher
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import Provider, WebhookToken, event_id, provider_named
-from switchboard_webhook_ingest.ports import Publisher
+from switchboard_webhook_ingest.ports import Preparer
 from switchboard_webhook_ingest.providers import PARSERS, Incoming, Parsed
 from switchboard_webhook_ingest.secretbox import SecretBox, SecretBoxError
 from switchboard_webhook_ingest.signatures import VERIFIERS, SignedRequest
@@ -53,7 +53,7 @@ class Outcome:
 @dataclass(frozen=True)
 class IngestDeps:
     store: Store
-    bus: Publisher
+    bus: Preparer
     deliveries: DeliveryBatcher
     box: SecretBox
     directory: TokenDirectory
