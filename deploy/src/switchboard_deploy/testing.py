@@ -6,22 +6,44 @@ Tests share these and never clean them: each test makes its own tenants and ids.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import shutil
 import tempfile
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
 
 from switchboard_deploy.stack import Stack
 
+T = TypeVar("T")
+DEADLINE_SECONDS = 30.0
+
 
 def unique_id(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T | None]],
+    what: str = "the condition",
+    within: float = DEADLINE_SECONDS,
+) -> T:
+    """Polls until the check answers something truthy; fails naming what never happened."""
+    deadline = time.monotonic() + within
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not met within {within}s")
+        await asyncio.sleep(0.05)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import psycopg
@@ -14,7 +13,7 @@ from prometheus_client import CollectorRegistry
 
 from switchboard_audit.app import build_app
 from switchboard_audit.settings import AuditSettings
-from switchboard_deploy.testing import TEST_JWT_SECRET, mint_token, unique_id
+from switchboard_deploy.testing import TEST_JWT_SECRET, eventually, mint_token, unique_id
 from switchboard_shared.bus import EventBus, create_broker
 from switchboard_shared.db import role_dsn
 from switchboard_shared.events import AuditEvent, AuditResult, ControlCommand
@@ -22,21 +21,7 @@ from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS
 
 pytestmark = pytest.mark.integration
 
-DEADLINE_SECONDS = 20.0
 JOIN_SECONDS = 90.0  # consumer groups on the embedded broker take a few rounds to settle
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[Any]], what: str, seconds: float = DEADLINE_SECONDS
-) -> Any:
-    """Polls until the probe returns something truthy, or fails naming what never happened."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        if result := await probe():
-            return result
-        await asyncio.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

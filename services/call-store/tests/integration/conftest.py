@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
 import pytest
@@ -20,15 +18,12 @@ from psycopg.rows import dict_row
 from switchboard_call_store.app import build_app
 from switchboard_call_store.settings import CallStoreSettings
 from switchboard_deploy.stack import Stack
-from switchboard_deploy.testing import TEST_JWT_SECRET, mint_token, unique_id
+from switchboard_deploy.testing import TEST_JWT_SECRET, eventually, mint_token, unique_id
 from switchboard_shared.bus import EventBus, create_broker
 from switchboard_shared.envelope import Envelope, event_key
 from switchboard_shared.events import CallEvent, Event, LeadEvent
 from switchboard_shared.runtime import Runtime
 from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS
-
-T = TypeVar("T")
-DEADLINE_SECONDS = 30.0
 
 
 @dataclass
@@ -71,20 +66,6 @@ class CallStoreHarness:
 
     def headers(self, role: str, tenant_id: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {mint_token(role=role, tenant_id=tenant_id)}"}
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T | None]], *, timeout: float = DEADLINE_SECONDS
-) -> T:
-    """Polls until the check returns something truthy, or fails at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(0.05)
 
 
 def call_event(call_id: str | None = None, **fields: Any) -> CallEvent:
@@ -132,6 +113,6 @@ async def call_store(infrastructure: Stack) -> AsyncIterator[CallStoreHarness]:
         async def ready() -> bool:
             return (await client.get("/ready")).status_code == 200
 
-        await eventually(ready, timeout=60)
+        await eventually(ready, "the service to be ready", within=60)
         yield harness
     await producer.stop()

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from conftest import CallStoreHarness, call_event, eventually, lead_event
-from switchboard_deploy.testing import unique_id
+from conftest import CallStoreHarness, call_event, lead_event
+from switchboard_deploy.testing import eventually, unique_id
 
 pytestmark = pytest.mark.integration
 

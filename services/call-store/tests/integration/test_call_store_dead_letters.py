@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from conftest import CallStoreHarness, call_event, eventually
+from conftest import CallStoreHarness, call_event
 from switchboard_call_store.dead_letters import replay_dead_letters
-from switchboard_deploy.testing import unique_id
+from switchboard_deploy.testing import eventually, unique_id
 from switchboard_shared.envelope import Envelope, event_key
 from switchboard_shared.topics import CALLS_EVENTS
 

@@ -9,8 +9,8 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from conftest import CallStoreHarness, call_event, eventually
-from switchboard_deploy.testing import unique_id
+from conftest import CallStoreHarness, call_event
+from switchboard_deploy.testing import eventually, unique_id
 from switchboard_shared.db import role_dsn
 
 pytestmark = pytest.mark.integration

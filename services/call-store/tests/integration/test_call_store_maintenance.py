@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from conftest import CallStoreHarness, call_event, eventually
-from switchboard_deploy.testing import unique_id
+from conftest import CallStoreHarness, call_event
+from switchboard_deploy.testing import eventually, unique_id
 from switchboard_shared.envelope import Envelope, event_key
 from switchboard_shared.events import ControlState, OperatingMode
 from switchboard_shared.topics import CALLS_EVENTS

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,29 +19,16 @@ from switchboard_audit.settings import AuditSettings
 from switchboard_command_control.app import build_app
 from switchboard_command_control.broker_reader import topic_is_empty
 from switchboard_command_control.settings import CommandControlSettings
-from switchboard_deploy.testing import TEST_JWT_SECRET, mint_token, unique_id
+from switchboard_deploy.testing import TEST_JWT_SECRET, eventually, mint_token, unique_id
 from switchboard_shared.events import ControlState, Heartbeat, OperatingMode
 from switchboard_shared.topics import CONTROL_STATE, SERVICES_HEARTBEAT
 
 pytestmark = pytest.mark.integration
 
-DEADLINE_SECONDS = 20.0
 MODE_SWITCH_SECONDS = 3.0
 READY_SECONDS = 90.0  # joining a consumer group the broker is still rebalancing takes a while
 APPROVED = {"approvalConfirmed": True}
 HOURS_2 = timedelta(hours=2)
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[Any]], what: str, seconds: float = DEADLINE_SECONDS
-) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        if result := await probe():
-            return result
-        await asyncio.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def common_settings(infrastructure) -> dict[str, Any]:

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from litestar.testing import AsyncTestClient
-from webhook_ingest_harness import PUBLIC_BASE_URL, IngestHarness, eventually
+from webhook_ingest_harness import PUBLIC_BASE_URL, IngestHarness
 
 from switchboard_deploy.stack import Stack
-from switchboard_deploy.testing import TEST_JWT_SECRET
+from switchboard_deploy.testing import TEST_JWT_SECRET, eventually
 from switchboard_webhook_ingest.app import build_app
 from switchboard_webhook_ingest.settings import WebhookIngestSettings
 

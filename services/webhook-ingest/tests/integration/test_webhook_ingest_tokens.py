@@ -8,9 +8,9 @@ import uuid
 from functools import partial
 
 import pytest
-from webhook_ingest_harness import PUBLIC_BASE_URL, IngestHarness, admin_headers, eventually
+from webhook_ingest_harness import PUBLIC_BASE_URL, IngestHarness, admin_headers
 
-from switchboard_deploy.testing import unique_id
+from switchboard_deploy.testing import eventually, unique_id
 from switchboard_shared.envelope import event_key
 from switchboard_shared.events import Revocation
 from switchboard_shared.topics import AUTH_REVOCATIONS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import time
@@ -18,7 +17,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from psycopg.rows import dict_row
 
-from switchboard_deploy.testing import mint_token, unique_id
+from switchboard_deploy.testing import eventually, mint_token, unique_id
 from switchboard_shared.runtime import Runtime
 from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.deliveries import DeliveryBatcher
@@ -27,20 +26,6 @@ from switchboard_webhook_ingest.domain import WebhookToken
 T = TypeVar("T")
 PUBLIC_BASE_URL = "https://switchboard.example.test"
 DEADLINE_SECONDS = 20.0
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T | None]], *, within: float = DEADLINE_SECONDS
-) -> T:
-    """Polls until the check returns something truthy, or fails at the deadline."""
-    deadline = time.monotonic() + within
-    while True:
-        value = await check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {within}s")
-        await asyncio.sleep(0.05)
 
 
 def admin_headers(tenant_id: str | None, role: str = "admin") -> dict[str, str]:
