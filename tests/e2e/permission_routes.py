@@ -114,7 +114,7 @@ def _settings_class(module: str) -> type[ServiceSettings]:
     return cls
 
 
-def build_service_app(module: str, port: int) -> Litestar:
+def build_service_app(module: str, port: int) -> Any:
     """The service's real app, as its composition root builds it (nothing connects yet)."""
     settings = _settings_class(module)(
         database_url="postgresql://nobody@127.0.0.1:1/nothing",
@@ -123,15 +123,19 @@ def build_service_app(module: str, port: int) -> Litestar:
     )
     with warnings.catch_warnings():  # the services' own tests report their deprecations
         warnings.simplefilter("ignore", DeprecationWarning)
-        app: Litestar = importlib.import_module(f"{module}.app").build_app(settings)
-    return app
+        return importlib.import_module(f"{module}.app").build_app(settings)
 
 
 def _forwarder(service: str, path: str) -> bool:
     return service == "gateway" and path in {plain_path(p) for p in FORWARDED_PATHS}
 
 
-def _routes_of(service: str, app: Litestar) -> Iterator[Route]:
+def _routes_of(service: str, app: Any) -> Iterator[Route]:
+    """The app's routes; a front before the app (webhook-ingest's) lists what it answers."""
+    for method, path in getattr(app, "routes_served", ()):
+        yield Route(service, method, path, None)
+    if not isinstance(app, Litestar):
+        app = app.app
     for route in app.routes:
         path = plain_path(route.path)
         if path.startswith(DOCS_PREFIX) or _forwarder(service, path):

@@ -22,7 +22,7 @@ from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusConfig
-from litestar.types import ControllerRouterHandler
+from litestar.types import ASGIApp, ControllerRouterHandler
 from psycopg_pool import AsyncConnectionPool
 
 from switchboard_shared.auth.revocations import RevocationList
@@ -228,7 +228,7 @@ def _state(runtime: Runtime, extra: dict[str, Any] | None) -> Any:
     )
 
 
-def run(app: Litestar, settings: ServiceSettings) -> None:
+def run(app: ASGIApp, settings: ServiceSettings) -> None:
     """The process entry point: JSON logs, tracing, then serve until SIGTERM or Ctrl-C. With
     HTTP_WORKERS > 1 this process becomes the parent of that many replicas instead."""
     if settings.http_workers > 1:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, delete, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
@@ -17,9 +17,7 @@ from switchboard_shared.errors import BadRequest
 from switchboard_webhook_ingest import handlers, ingest
 from switchboard_webhook_ingest.domain import TokenSummary
 from switchboard_webhook_ingest.handlers import AdminDeps, database_guard, tenant_for
-from switchboard_webhook_ingest.ingest import IngestDeps, WebhookRequest
-
-TOKEN_HEADER = "x-webhook-token"
+from switchboard_webhook_ingest.intake import webhook_token
 
 
 def _object(data: Any) -> dict[str, Any]:
@@ -106,52 +104,19 @@ class ProviderSecretController(Controller):
             )
 
 
-def _token(request: Request[Any, Any, Any]) -> str | None:
-    scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
-    return (
-        request.query_params.get("token")
-        or request.headers.get(TOKEN_HEADER)
-        or (bearer.strip() if scheme.lower() == "bearer" else None)
-    )
-
-
-def _public_url(base: str, request: Request[Any, Any, Any]) -> str:
-    """The URL as the provider called it through the gateway: what Twilio signs."""
-    raw_path = request.scope.get("raw_path") or request.url.path.encode()
-    path = raw_path.split(b"?", 1)[0]  # some servers leave the query in raw_path
-    query = request.scope.get("query_string", b"")
-    url = base.rstrip("/") + path.decode("latin-1")
-    return url + ("?" + query.decode("latin-1") if query else "")
-
-
 class WebhookController(Controller):
-    path = "/api/webhooks/{provider:str}"
+    """The delivery counts of a webhook token; the POST on this path is answered by the
+    webhook front (intake.py) before it reaches the app."""
 
-    @post("/", status_code=HTTP_202_ACCEPTED)
-    async def receive(
-        self, state: State, request: Request[Any, Any, Any], provider: FromPath[str]
-    ) -> Response[Any]:
-        deps: IngestDeps = state.ingest_deps
-        incoming = WebhookRequest(
-            provider=provider,
-            token=_token(request),
-            body=await request.body(),
-            content_type=request.headers.get("content-type", ""),
-            headers={k.lower(): v for k, v in request.headers.items()},
-            public_url=_public_url(state.public_base_url, request),
-        )
-        # One trace per webhook: both events it produces carry its traceparent.
-        with state.tracer.start_as_current_span("webhook.receive"):
-            async with database_guard():
-                outcome = await ingest.ingest(deps, incoming)
-        body: dict[str, Any] = {"event_id": outcome.event_id, "duplicate": outcome.duplicate}
-        if outcome.ignored:
-            body["ignored"] = outcome.ignored
-        return Response(body, status_code=HTTP_202_ACCEPTED)
+    path = "/api/webhooks/{provider:str}"
 
     @get("/")
     async def counts(
         self, state: State, request: Request[Any, Any, Any], provider: FromPath[str]
     ) -> dict[str, object]:
         async with database_guard():
-            return await ingest.recent_counts(state.ingest_deps, provider, _token(request))
+            return await ingest.recent_counts(
+                state.ingest_deps,
+                provider,
+                webhook_token(request.scope["query_string"], request.headers),
+            )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from litestar import Litestar
 from opentelemetry import trace
 
 from switchboard_shared.db import role_dsn
@@ -21,13 +20,15 @@ from switchboard_webhook_ingest.deliveries import DeliveryBatcher
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.handlers import AdminDeps
 from switchboard_webhook_ingest.ingest import IngestDeps
+from switchboard_webhook_ingest.intake import WebhookIntake
 from switchboard_webhook_ingest.retention import sweep_forever
 from switchboard_webhook_ingest.secretbox import SecretBox
 from switchboard_webhook_ingest.settings import WebhookIngestSettings
 from switchboard_webhook_ingest.store import PostgresStore, create_hot_pool
 
 
-def build_app(settings: WebhookIngestSettings) -> Litestar:
+def build_app(settings: WebhookIngestSettings) -> WebhookIntake:
+    """The service: the webhook front, with the app behind it for every other route."""
     runtime = build_runtime(settings, package=__package__ or "switchboard_webhook_ingest")
     password = settings.db_service_password
     hot_pool = create_hot_pool(
@@ -114,4 +115,4 @@ def build_app(settings: WebhookIngestSettings) -> Litestar:
         },
     )
     app.on_shutdown.append(stop_background)
-    return app
+    return WebhookIntake(app, max_body_bytes=settings.max_body_bytes)

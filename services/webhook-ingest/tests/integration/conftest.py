@@ -25,10 +25,10 @@ async def webhook_ingest(infrastructure: Stack) -> AsyncIterator[IngestHarness]:
         secrets_key="webhook-ingest-test-secrets-key-0123456789",
         webhook_rate_limit_per_second=10_000,
     )
-    app = build_app(settings)
-    async with AsyncTestClient(app) as client:
+    service = build_app(settings)
+    async with AsyncTestClient(service) as client:
         harness = IngestHarness(
-            app, client, infrastructure.database_url, infrastructure.bootstrap_servers
+            service.app, client, infrastructure.database_url, infrastructure.bootstrap_servers
         )
 
         async def ready() -> bool:

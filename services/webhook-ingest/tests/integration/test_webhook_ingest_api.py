@@ -421,3 +421,27 @@ async def test_the_rate_limit_holds_across_replicas_sharing_the_database(
         return admitted
 
     assert webhook_ingest.in_app(spend) == 5
+
+
+def answered(metrics: str, provider: str, status: int) -> float:
+    prefix = f'webhook_requests_total{{provider="{provider}",status_code="{status}"}} '
+    lines = [line for line in metrics.splitlines() if line.startswith(prefix)]
+    return float(lines[0].removeprefix(prefix)) if lines else 0.0
+
+
+async def test_metrics_count_the_webhooks_answered_by_provider_and_status(
+    webhook_ingest: IngestHarness,
+) -> None:
+    _, created = await webhook_ingest.new_token("standard")
+    before = (await webhook_ingest.client.get("/metrics")).text
+
+    accepted = await webhook_ingest.post(
+        "standard", created["token"], standard_call(unique_id("c"))
+    )
+    refused = await webhook_ingest.post("standard", "not-a-token", standard_call(unique_id("c")))
+
+    after = (await webhook_ingest.client.get("/metrics")).text
+    assert (accepted.status_code, refused.status_code) == (202, 401)
+    assert answered(after, "standard", 202) == answered(before, "standard", 202) + 1
+    assert answered(after, "standard", 401) == answered(before, "standard", 401) + 1
+    assert "webhook_request_duration_seconds_bucket" in after

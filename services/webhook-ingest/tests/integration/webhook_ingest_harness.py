@@ -22,6 +22,7 @@ from switchboard_shared.runtime import Runtime
 from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.deliveries import DeliveryBatcher
 from switchboard_webhook_ingest.domain import WebhookToken
+from switchboard_webhook_ingest.intake import WebhookIntake
 
 T = TypeVar("T")
 PUBLIC_BASE_URL = "https://switchboard.example.test"
@@ -93,7 +94,7 @@ class TopicReader:
 @dataclass
 class IngestHarness:
     app: Litestar
-    client: AsyncTestClient[Litestar]
+    client: AsyncTestClient[WebhookIntake]
     database_url: str
     bootstrap_servers: str
 
