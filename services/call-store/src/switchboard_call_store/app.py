@@ -22,7 +22,7 @@ def build_app(settings: CallStoreSettings) -> Litestar:
         gate,
         max_records=settings.call_batch_max_records,
         batch_timeout_ms=settings.call_batch_timeout_ms,
-    ).register(runtime.consumer, settings.consumer_group)
+    ).register(runtime.consumer, settings.consumer_group, call_consumers=settings.call_consumers)
     return create_app(
         runtime,
         route_handlers=[CallController, AdminCallController, DeadLetterController],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from switchboard_shared.settings import ServiceSettings
 
 
@@ -12,3 +14,6 @@ class CallStoreSettings(ServiceSettings):
     dlq_replay_group: str = "call-store-dlq-replay"
     call_batch_max_records: int = 500
     call_batch_timeout_ms: int = 50
+    # Consumers of calls.events.v1 in this process: while one waits on its transaction, another
+    # decodes its batch (each partition still has one consumer, so each call's order holds).
+    call_consumers: int = Field(default=2, ge=1, le=6)

@@ -81,13 +81,14 @@ class CallSubscribers:
             self._store, event, tenant_id=tenant_id, event_id=event_identity(envelope.id)
         )
 
-    def register(self, consumer: Consumer, group_id: str) -> None:
-        consumer.subscribe_batch(
-            CALLS_EVENTS,
-            CallEvent,
-            self.on_call_events,
-            group_id=group_id,
-            max_records=self._max_records,
-            batch_timeout_ms=self._batch_timeout_ms,
-        )
+    def register(self, consumer: Consumer, group_id: str, *, call_consumers: int = 1) -> None:
+        for _ in range(call_consumers):
+            consumer.subscribe_batch(
+                CALLS_EVENTS,
+                CallEvent,
+                self.on_call_events,
+                group_id=group_id,
+                max_records=self._max_records,
+                batch_timeout_ms=self._batch_timeout_ms,
+            )
         consumer.subscribe(LEADS_EVENTS, LeadEvent, self.on_lead_event, group_id=group_id)
