@@ -59,6 +59,8 @@ class EmbeddedPostgres:
                 "-c",
                 "max_connections=300",
                 "-c",
+                "shared_buffers=512MB",
+                "-c",
                 "fsync=on",
             ],
             stdout=log,
