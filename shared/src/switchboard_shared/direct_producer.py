@@ -37,7 +37,7 @@ class DirectProducer:
             "client_id": f"{client_id}-direct",
             "acks": "all",
             "enable_idempotence": enable_idempotence,
-            "linger_ms": 2,
+            "linger_ms": 0,
             "request_timeout_ms": 10_000,
         }
         self._producer: AIOKafkaProducer | None = None
