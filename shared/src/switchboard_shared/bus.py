@@ -40,6 +40,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     TimeoutError,
 )
 MAX_BACKOFF_SECONDS = 5.0
+DEFAULT_FETCH_MAX_WAIT_MS = 500  # the Kafka client's default
 DEFAULT_BATCH_TIMEOUT_MS = 50
 
 
@@ -201,11 +202,14 @@ class Consumer:
         group_id: str | None,
         max_records: int = 500,
         batch_timeout_ms: int = DEFAULT_BATCH_TIMEOUT_MS,
+        fetch_max_wait_ms: int = DEFAULT_FETCH_MAX_WAIT_MS,
     ) -> None:
         """Hands the handler up to `max_records` decoded events at once; with a group, the whole
         batch's offsets commit after the handler returns. Undecodable records are dead-lettered
         one by one and left out; a batch that keeps failing is retried record by record, so only
-        the poison records reach the dead letters."""
+        the poison records reach the dead letters. `fetch_max_wait_ms` bounds how long the broker
+        may hold a fetch that found nothing (a broker that does not answer early when records
+        arrive delays every event by up to that much)."""
 
         async def entry(message: KafkaMessage) -> None:
             records: tuple[Any, ...] = message.raw_message  # type: ignore[assignment]
@@ -217,6 +221,7 @@ class Consumer:
             batch=True,
             max_records=max_records,
             batch_timeout_ms=batch_timeout_ms,
+            fetch_max_wait_ms=fetch_max_wait_ms,
             ack_policy=AckPolicy.ACK if group_id else AckPolicy.ACK_FIRST,
             auto_offset_reset="earliest",
             decoder=_raw_bodies,

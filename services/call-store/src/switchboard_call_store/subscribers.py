@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 PAUSE_POLL_SECONDS = 0.1
 DEFAULT_BATCH_RECORDS = 500
-DEFAULT_BATCH_TIMEOUT_MS = 50
+DEFAULT_BATCH_TIMEOUT_MS = 10
+DEFAULT_FETCH_MAX_WAIT_MS = 50
 
 
 class ProcessingGate:
@@ -57,12 +58,14 @@ class CallSubscribers:
         *,
         max_records: int = DEFAULT_BATCH_RECORDS,
         batch_timeout_ms: int = DEFAULT_BATCH_TIMEOUT_MS,
+        fetch_max_wait_ms: int = DEFAULT_FETCH_MAX_WAIT_MS,
     ) -> None:
         self._store = store
         self._batch_store = batch_store
         self._gate = gate
         self._max_records = max_records
         self._batch_timeout_ms = batch_timeout_ms
+        self._fetch_max_wait_ms = fetch_max_wait_ms
 
     async def on_call_events(self, batch: list[tuple[CallEvent, Envelope]]) -> None:
         """One transaction for the batch; a record without tenant or id fails it, and the
@@ -90,5 +93,6 @@ class CallSubscribers:
                 group_id=group_id,
                 max_records=self._max_records,
                 batch_timeout_ms=self._batch_timeout_ms,
+                fetch_max_wait_ms=self._fetch_max_wait_ms,
             )
         consumer.subscribe(LEADS_EVENTS, LeadEvent, self.on_lead_event, group_id=group_id)
