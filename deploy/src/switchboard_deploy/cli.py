@@ -79,6 +79,34 @@ def _contract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dead_letters(args: argparse.Namespace) -> int:
+    """Lists or redrives call-store's dead letters through the platform's admin routes, as the
+    signed-in operator whose token is in SWITCHBOARD_TOKEN (replays are audited in their name)."""
+    import httpx
+
+    token = os.environ.get("SWITCHBOARD_TOKEN")
+    if not token:
+        print("set SWITCHBOARD_TOKEN to an access token with dead_letters:manage", file=sys.stderr)
+        return 2
+    method, path = {
+        "list": ("GET", "/api/admin/calls/dlq"),
+        "replay": ("POST", "/api/admin/calls/dlq/replay"),
+    }[args.dlq_command]
+    try:
+        response = httpx.request(
+            method,
+            args.url.rstrip("/") + path,
+            params={"topic": args.topic},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+    except httpx.HTTPError as error:
+        print(f"cannot reach {args.url}: {error}", file=sys.stderr)
+        return 1
+    print(response.text, file=sys.stdout if response.is_success else sys.stderr)
+    return 0 if response.is_success else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="switchboard")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -103,6 +131,15 @@ def main(argv: list[str] | None = None) -> int:
         help="sign new tokens with a new key (DATABASE_URL, SECRETS_KEY as for the gateway)",
     )
     rotate.set_defaults(func=_rotate_keys)
+    dlq = commands.add_parser("dlq", help="list or replay call-store's dead letters")
+    dlq.add_argument("dlq_command", choices=["list", "replay"])
+    dlq.add_argument("--topic", choices=["calls", "leads"], default="calls")
+    dlq.add_argument(
+        "--url",
+        default=os.environ.get("SWITCHBOARD_URL", "http://127.0.0.1:8000"),
+        help="the gateway (SWITCHBOARD_URL)",
+    )
+    dlq.set_defaults(func=_dead_letters)
     contract = commands.add_parser("contract", help="write the AsyncAPI and JSON Schema documents")
     contract.add_argument("--out", default="docs/contract")
     contract.set_defaults(func=_contract)
