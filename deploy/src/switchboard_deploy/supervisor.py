@@ -55,7 +55,9 @@ class Supervisor:
             while pending:
                 for name, service in list(pending.items()):
                     if service.process.poll() is not None:
-                        raise RuntimeError(f"{name} exited; see {service.log_file}")
+                        raise RuntimeError(
+                            f"{name} exited; the end of {service.log_file}:\n{_tail(service)}"
+                        )
                     try:
                         if client.get(f"{service.base_url}/ready").status_code == 200:
                             del pending[name]
@@ -93,3 +95,12 @@ class Supervisor:
         for service in self.processes.values():
             self.stop_one(service)
         self.processes.clear()
+
+
+def _tail(service: ServiceProcess, lines: int = 20) -> str:
+    """The last lines of a service's log, for an error that outlives the log's folder."""
+    try:
+        text = service.log_file.read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
