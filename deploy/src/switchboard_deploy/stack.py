@@ -11,8 +11,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from switchboard_deploy.embedded_broker import EmbeddedBroker, free_port
+from switchboard_deploy.embedded_broker import EmbeddedBroker
 from switchboard_deploy.embedded_postgres import EmbeddedPostgres
+from switchboard_deploy.ports import free_ports
 from switchboard_deploy.services import SERVICES, service_environment
 from switchboard_deploy.supervisor import Supervisor
 from switchboard_deploy.topics import create_topics
@@ -41,11 +42,12 @@ class Stack:
         extra_env: dict[str, str] | None = None,
         per_service_env: dict[str, dict[str, str]] | None = None,
     ) -> Stack:
+        pg_port, broker_port, *service_ports = free_ports(2 + len(SERVICES))
         return cls(
             data_dir=data_dir,
-            pg_port=free_port(),
-            broker_port=free_port(),
-            service_ports={s.name: free_port() for s in SERVICES},
+            pg_port=pg_port,
+            broker_port=broker_port,
+            service_ports={s.name: port for s, port in zip(SERVICES, service_ports, strict=True)},
             extra_env=extra_env or {},
             per_service_env=per_service_env or {},
         )

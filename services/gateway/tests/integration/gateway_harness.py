@@ -11,7 +11,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 from litestar.testing import AsyncTestClient
 
-from switchboard_deploy.embedded_broker import free_port
+from switchboard_deploy.ports import free_port
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, Owner, unique_id
 from switchboard_gateway.app import build_app

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from switchboard_deploy.embedded_broker import free_port
+from switchboard_deploy.ports import free_port
 
 
 class Inbox:

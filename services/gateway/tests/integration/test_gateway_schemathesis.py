@@ -25,7 +25,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from switchboard_deploy.embedded_broker import free_port
+from switchboard_deploy.ports import free_port
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import Owner, mint_token
 from switchboard_gateway.app import build_app

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from switchboard_deploy.embedded_broker import free_port
+from switchboard_deploy.ports import free_port
 from switchboard_gateway.proxy import Forwarder, Incoming, client_address, owning_service
 from switchboard_shared.errors import Unavailable
 

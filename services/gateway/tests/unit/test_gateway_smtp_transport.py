@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from switchboard_deploy.embedded_broker import free_port
+from switchboard_deploy.ports import free_port
 from switchboard_gateway.mailer import (
     Mailer,
     SmtpConfig,
