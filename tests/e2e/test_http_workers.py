@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from switchboard_deploy.embedded_broker import free_port
+from switchboard_deploy.ports import free_port
 from switchboard_deploy.services import SERVICES
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.supervisor import ServiceProcess, Supervisor
