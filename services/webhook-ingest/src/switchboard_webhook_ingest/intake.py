@@ -1,7 +1,7 @@
 """The webhook hot path as a bare ASGI front.
 
 `POST /api/webhooks/{provider}` is answered here, without the framework's per-request machinery
-(signature models, dependency injection, response objects), which cost about a third of a
+(signature models, dependency injection, response objects), which cost about a fifth of a
 webhook's CPU. Every other request, the `GET` on the same path included, goes on to the app.
 The answers are the app's: the same JSON bodies, error codes and `Retry-After`.
 """
