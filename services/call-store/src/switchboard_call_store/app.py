@@ -23,7 +23,8 @@ def build_app(settings: CallStoreSettings) -> Litestar:
         max_records=settings.call_batch_max_records,
         batch_timeout_ms=settings.call_batch_timeout_ms,
         fetch_max_wait_ms=settings.call_fetch_max_wait_ms,
-    ).register(runtime.consumer, settings.consumer_group, call_consumers=settings.call_consumers)
+        consumers=settings.call_consumers,
+    ).register(runtime.consumer, settings.consumer_group)
     return create_app(
         runtime,
         route_handlers=[CallController, AdminCallController, DeadLetterController],

@@ -22,9 +22,6 @@ from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS
 log = logging.getLogger(__name__)
 
 PAUSE_POLL_SECONDS = 0.1
-DEFAULT_BATCH_RECORDS = 500
-DEFAULT_BATCH_TIMEOUT_MS = 25
-DEFAULT_FETCH_MAX_WAIT_MS = 200
 
 
 class ProcessingGate:
@@ -56,9 +53,10 @@ class CallSubscribers:
         batch_store: CallBatchStore,
         gate: ProcessingGate,
         *,
-        max_records: int = DEFAULT_BATCH_RECORDS,
-        batch_timeout_ms: int = DEFAULT_BATCH_TIMEOUT_MS,
-        fetch_max_wait_ms: int = DEFAULT_FETCH_MAX_WAIT_MS,
+        max_records: int,
+        batch_timeout_ms: int,
+        fetch_max_wait_ms: int,
+        consumers: int,
     ) -> None:
         self._store = store
         self._batch_store = batch_store
@@ -66,6 +64,7 @@ class CallSubscribers:
         self._max_records = max_records
         self._batch_timeout_ms = batch_timeout_ms
         self._fetch_max_wait_ms = fetch_max_wait_ms
+        self._consumers = consumers
 
     async def on_call_events(self, batch: list[tuple[CallEvent, Envelope]]) -> None:
         """One transaction for the batch; a record without tenant or id fails it, and the
@@ -84,8 +83,8 @@ class CallSubscribers:
             self._store, event, tenant_id=tenant_id, event_id=event_identity(envelope.id)
         )
 
-    def register(self, consumer: Consumer, group_id: str, *, call_consumers: int = 1) -> None:
-        for _ in range(call_consumers):
+    def register(self, consumer: Consumer, group_id: str) -> None:
+        for _ in range(self._consumers):
             consumer.subscribe_batch(
                 CALLS_EVENTS,
                 CallEvent,
