@@ -24,6 +24,7 @@ from typing_extensions import Unpack
 
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import Event
+from switchboard_shared.gate import ProcessingGate
 from switchboard_shared.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -147,12 +148,25 @@ def _text_headers(raw: Sequence[tuple[str, bytes]] | dict[str, Any]) -> dict[str
 
 
 class Consumer:
-    """Registers typed handlers: retries transient failures, dead-letters poison messages."""
+    """Registers typed handlers: retries transient failures, dead-letters poison messages, and
+    (unless `gated=False`) holds every message at the processing gate during maintenance."""
 
-    def __init__(self, broker: KafkaBroker, bus: EventBus, *, max_attempts: int) -> None:
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        bus: EventBus,
+        *,
+        max_attempts: int,
+        gate: ProcessingGate | None = None,
+    ) -> None:
         self._broker = broker
         self._bus = bus
         self._max_attempts = max_attempts
+        self._gate = gate
+
+    async def _pass_gate(self, topic: Topic, gated: bool) -> None:
+        if gated and self._gate is not None:
+            await self._gate.wait_until_open(topic.name)
 
     def subscribe(
         self,
@@ -161,11 +175,14 @@ class Consumer:
         handler: Handler[EventT],
         *,
         group_id: str | None,
+        gated: bool = True,
     ) -> None:
         """With a group, offsets commit after the handler's transaction; without, every replica
-        reads the topic from the start (for state such as the maintenance mode)."""
+        reads the topic from the start (for state such as the maintenance mode). Only readers of
+        platform state (the mode, revocations, heartbeats) pass `gated=False`."""
 
         async def entry(message: KafkaMessage) -> None:
+            await self._pass_gate(topic, gated)
             headers = _text_headers(message.raw_message.headers)  # type: ignore[union-attr]
             await self._process(topic, model, handler, message.body, headers, message)
 
@@ -203,6 +220,7 @@ class Consumer:
         max_records: int = 500,
         batch_timeout_ms: int = DEFAULT_BATCH_TIMEOUT_MS,
         fetch_max_wait_ms: int = DEFAULT_FETCH_MAX_WAIT_MS,
+        gated: bool = True,
     ) -> None:
         """Hands the handler up to `max_records` decoded events at once; with a group, the whole
         batch's offsets commit after the handler returns. Undecodable records are dead-lettered
@@ -212,6 +230,7 @@ class Consumer:
         arrive delays every event by up to that much)."""
 
         async def entry(message: KafkaMessage) -> None:
+            await self._pass_gate(topic, gated)
             records: tuple[Any, ...] = message.raw_message  # type: ignore[assignment]
             await self._process_batch(topic, model, handler, records)
 

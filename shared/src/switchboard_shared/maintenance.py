@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import ControlState, OperatingMode
 
 
 class MaintenanceState:
     def __init__(self) -> None:
+        self._processing = asyncio.Event()
         self.current = ControlState(mode=OperatingMode.RUNNING, reason="initial")
+
+    @property
+    def current(self) -> ControlState:
+        return self._current
+
+    @current.setter
+    def current(self, state: ControlState) -> None:
+        self._current = state
+        if state.mode is OperatingMode.MAINTENANCE:
+            self._processing.clear()
+        else:
+            self._processing.set()
 
     @property
     def mode(self) -> OperatingMode:
@@ -22,6 +37,15 @@ class MaintenanceState:
     def writes_allowed(self) -> bool:
         return self.current.mode is OperatingMode.RUNNING
 
-    async def on_state(self, state: ControlState, _: Envelope) -> None:
+    async def until_processing(self) -> None:
+        """Returns at once unless the platform is in maintenance; then when it leaves it."""
+        while self.processing_paused:
+            await self._processing.wait()
+
+    def learn(self, state: ControlState) -> None:
+        """Keeps the newest state; the initial guess gives way to anything read from the bus."""
         if state.changed_at >= self.current.changed_at or self.current.reason == "initial":
             self.current = state
+
+    async def on_state(self, state: ControlState, _: Envelope) -> None:
+        self.learn(state)

@@ -32,12 +32,14 @@ from switchboard_shared.db import check_database, create_pool, role_dsn
 from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import EXCEPTION_HANDLERS
 from switchboard_shared.events import ControlState, Heartbeat, Revocation
+from switchboard_shared.gate import ProcessingGate
 from switchboard_shared.health import HealthController
 from switchboard_shared.logging import configure_logging
 from switchboard_shared.maintenance import MaintenanceState
 from switchboard_shared.migrations import apply_migrations, load_migrations
 from switchboard_shared.replicas import reuse_port_socket, run_replicas
 from switchboard_shared.settings import ServiceSettings
+from switchboard_shared.topic_reader import newest_record
 from switchboard_shared.topics import AUTH_REVOCATIONS, CONTROL_STATE, SERVICES_HEARTBEAT
 from switchboard_shared.tracing import configure_tracing
 
@@ -59,6 +61,7 @@ class Runtime:
     verifier: TokenVerifier
     revocations: RevocationList
     maintenance: MaintenanceState
+    gate: ProcessingGate
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
     connected: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -81,7 +84,9 @@ def build_runtime(settings: ServiceSettings, package: str) -> Runtime:
         enable_idempotence=settings.kafka_enable_idempotence,
     )
     bus = EventBus(broker, source=f"switchboard/{settings.service_name}")
-    consumer = Consumer(broker, bus, max_attempts=settings.kafka_consumer_max_attempts)
+    maintenance = MaintenanceState()
+    gate = ProcessingGate(maintenance)
+    consumer = Consumer(broker, bus, max_attempts=settings.kafka_consumer_max_attempts, gate=gate)
     password = (
         settings.db_service_password.get_secret_value() if settings.db_service_password else None
     )
@@ -110,10 +115,15 @@ def build_runtime(settings: ServiceSettings, package: str) -> Runtime:
         pool=pool,
         verifier=verifier,
         revocations=revocations,
-        maintenance=MaintenanceState(),
+        maintenance=maintenance,
+        gate=gate,
     )
-    consumer.subscribe(CONTROL_STATE, ControlState, runtime.maintenance.on_state, group_id=None)
-    consumer.subscribe(AUTH_REVOCATIONS, Revocation, revocations.on_revocation, group_id=None)
+    consumer.subscribe(
+        CONTROL_STATE, ControlState, maintenance.on_state, group_id=None, gated=False
+    )
+    consumer.subscribe(
+        AUTH_REVOCATIONS, Revocation, revocations.on_revocation, group_id=None, gated=False
+    )
     return runtime
 
 
@@ -133,11 +143,21 @@ async def _connect(runtime: Runtime, on_connected: Sequence[Hook]) -> None:
         ),
     )
     await runtime.pool.open(wait=False)
+    await _retrying("operating mode", lambda: _learn_operating_mode(runtime))
     await _retrying("broker", runtime.broker.start)
     runtime.connected.set()
     for hook in on_connected:
         await _retrying(getattr(hook, "__name__", "startup hook"), lambda h=hook: h(runtime))  # type: ignore[misc]
     log.info("%s connected", settings.service_name)
+
+
+async def _learn_operating_mode(runtime: Runtime) -> None:
+    """Before the first processing consumer starts: a replica that starts during maintenance
+    holds its first message instead of processing it."""
+    record = await newest_record(runtime.settings.kafka_bootstrap_servers, CONTROL_STATE.name)
+    if record is not None and record.value:
+        runtime.maintenance.learn(ControlState.model_validate_json(record.value))
+    log.info("operating mode at start: %s", runtime.maintenance.mode)
 
 
 async def _retrying(what: str, action: Callable[[], Awaitable[Any]]) -> None:

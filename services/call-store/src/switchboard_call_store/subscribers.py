@@ -1,13 +1,11 @@
-"""Kafka entry points: wait while processing is paused, find the tenant, call a use case.
+"""Kafka entry points: find the tenant, call a use case. The shared consumer holds them while
+the platform is in maintenance.
 
 Offsets commit only after the handler returns (the consumer group acknowledges after the
-transaction), so a paused or failing message is neither acknowledged nor dropped.
+transaction), so a held or failing message is neither acknowledged nor dropped.
 """
 
 from __future__ import annotations
-
-import asyncio
-import logging
 
 from switchboard_call_store.call_batches import CallBatchStore, StampedCallEvent, record_call_events
 from switchboard_call_store.domain import event_identity, event_tenant
@@ -16,34 +14,7 @@ from switchboard_call_store.store import CallStore
 from switchboard_shared.bus import Consumer
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import CallEvent, LeadEvent
-from switchboard_shared.maintenance import MaintenanceState
 from switchboard_shared.topics import CALLS_EVENTS, LEADS_EVENTS
-
-log = logging.getLogger(__name__)
-
-PAUSE_POLL_SECONDS = 0.1
-
-
-class ProcessingGate:
-    """Holds messages while the platform is in maintenance; lets them through once it runs."""
-
-    def __init__(
-        self, maintenance: MaintenanceState, poll_seconds: float = PAUSE_POLL_SECONDS
-    ) -> None:
-        self._maintenance = maintenance
-        self._poll = poll_seconds
-        self.waiting = 0
-
-    async def wait_until_running(self) -> None:
-        if not self._maintenance.processing_paused:
-            return
-        self.waiting += 1
-        log.info("processing paused by maintenance; holding the message")
-        try:
-            while self._maintenance.processing_paused:  # noqa: ASYNC110 (the state has no event to await)
-                await asyncio.sleep(self._poll)
-        finally:
-            self.waiting -= 1
 
 
 class CallSubscribers:
@@ -51,7 +22,6 @@ class CallSubscribers:
         self,
         store: CallStore,
         batch_store: CallBatchStore,
-        gate: ProcessingGate,
         *,
         max_records: int,
         batch_timeout_ms: int,
@@ -60,7 +30,6 @@ class CallSubscribers:
     ) -> None:
         self._store = store
         self._batch_store = batch_store
-        self._gate = gate
         self._max_records = max_records
         self._batch_timeout_ms = batch_timeout_ms
         self._fetch_max_wait_ms = fetch_max_wait_ms
@@ -73,12 +42,10 @@ class CallSubscribers:
             StampedCallEvent(event, event_tenant(env.tenant_id), event_identity(env.id))
             for event, env in batch
         ]
-        await self._gate.wait_until_running()
         await record_call_events(self._batch_store, stamped)
 
     async def on_lead_event(self, event: LeadEvent, envelope: Envelope) -> None:
         tenant_id = event_tenant(envelope.tenant_id)
-        await self._gate.wait_until_running()
         await record_lead_event(
             self._store, event, tenant_id=tenant_id, event_id=event_identity(envelope.id)
         )

@@ -54,7 +54,7 @@ async def test_events_wait_during_maintenance_and_are_stored_afterwards(
         )
 
         async def held() -> bool:
-            return gate.waiting >= 1
+            return gate.holding >= 1
 
         await eventually(held)
         committed = (await committed_offsets(call_store))[sent.partition]

@@ -25,7 +25,6 @@ def test_each_process_runs_the_configured_consumers_of_call_events_in_one_group(
     subscribers = CallSubscribers(
         None,  # type: ignore[arg-type]
         None,  # type: ignore[arg-type]
-        None,  # type: ignore[arg-type]
         max_records=500,
         batch_timeout_ms=25,
         fetch_max_wait_ms=200,

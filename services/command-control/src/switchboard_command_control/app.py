@@ -10,12 +10,12 @@ from switchboard_command_control.api import (
     OwnerCommandController,
     SystemStatusController,
 )
-from switchboard_command_control.broker_reader import topic_is_empty
 from switchboard_command_control.ports import Ports
 from switchboard_command_control.settings import CommandControlSettings
 from switchboard_command_control.status import republish_last_state
 from switchboard_command_control.store import PostgresControlStore
 from switchboard_shared.runtime import Runtime, build_runtime, create_app
+from switchboard_shared.topic_reader import topic_is_empty
 from switchboard_shared.topics import CONTROL_STATE
 
 

@@ -1,7 +1,4 @@
-"""Reads topics with a fresh consumer that never joins a group and never commits.
-
-Used to tell whether `control.state` is empty and to list dead letters for operators.
-"""
+"""Lists dead letters for operators, page by page, with a reader that never commits."""
 
 from __future__ import annotations
 
@@ -9,8 +6,6 @@ import asyncio
 import base64
 import binascii
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +13,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from switchboard_shared.bus import describe_dead_letter
+from switchboard_shared.topic_reader import partitions_of, reader
 
 
 @dataclass(frozen=True)
@@ -42,38 +38,6 @@ class Position:
             raise ValueError("malformed cursor") from error
 
 
-@asynccontextmanager
-async def reader(bootstrap_servers: str) -> AsyncIterator[AIOKafkaConsumer]:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers.split(","),
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        request_timeout_ms=10_000,
-    )
-    await consumer.start()
-    try:
-        yield consumer
-    finally:
-        await consumer.stop()
-
-
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    await consumer.topics()
-    partitions = consumer.partitions_for_topic(topic) or set()
-    return [TopicPartition(topic, p) for p in sorted(partitions)]
-
-
-async def topic_is_empty(bootstrap_servers: str, topic: str) -> bool:
-    async with reader(bootstrap_servers) as consumer:
-        partitions = await _partitions(consumer, topic)
-        if not partitions:
-            return True
-        ends = await consumer.end_offsets(partitions)
-        starts = await consumer.beginning_offsets(partitions)
-        return all(ends[tp] <= starts[tp] for tp in partitions)
-
-
 async def read_dead_letters(
     bootstrap_servers: str, topics: list[str], *, after: Position | None, limit: int, seconds: float
 ) -> tuple[list[dict[str, Any]], Position | None]:
@@ -83,7 +47,7 @@ async def read_dead_letters(
         for topic in sorted(topics):
             if after and topic < after.topic:
                 continue
-            for tp in await _partitions(consumer, topic):
+            for tp in await partitions_of(consumer, topic):
                 start = _start_offset(tp, after)
                 if start is None:
                     continue

@@ -1,4 +1,5 @@
-"""Kafka entry point: every replica's heartbeat lands in the heartbeats table."""
+"""Kafka entry point: every replica's heartbeat lands in the heartbeats table, in maintenance
+too (status is how an operator sees that every replica paused)."""
 
 from __future__ import annotations
 
@@ -14,4 +15,4 @@ def subscribe(consumer: Consumer, store: ControlStore, *, group: str, forget_aft
     async def on_heartbeat(beat: Heartbeat, _: Envelope) -> None:
         await record_heartbeat(store, beat, forget_after)
 
-    consumer.subscribe(SERVICES_HEARTBEAT, Heartbeat, on_heartbeat, group_id=group)
+    consumer.subscribe(SERVICES_HEARTBEAT, Heartbeat, on_heartbeat, group_id=group, gated=False)

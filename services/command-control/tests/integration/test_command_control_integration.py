@@ -17,10 +17,10 @@ from litestar.testing import AsyncTestClient
 from switchboard_audit.app import build_app as build_audit_app
 from switchboard_audit.settings import AuditSettings
 from switchboard_command_control.app import build_app
-from switchboard_command_control.broker_reader import topic_is_empty
 from switchboard_command_control.settings import CommandControlSettings
 from switchboard_deploy.testing import TEST_JWT_SECRET, eventually, mint_token, unique_id
 from switchboard_shared.events import ControlState, Heartbeat, OperatingMode
+from switchboard_shared.topic_reader import topic_is_empty
 from switchboard_shared.topics import CONTROL_STATE, SERVICES_HEARTBEAT
 
 pytestmark = pytest.mark.integration
