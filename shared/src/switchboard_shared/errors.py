@@ -5,11 +5,27 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
+from aiokafka.errors import KafkaError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.exceptions import ValidationException as LitestarValidationException
+from psycopg_pool import PoolClosed, PoolTimeout
 
 log = logging.getLogger(__name__)
+
+OUTAGE_RETRY_SECONDS = 5
+MAINTENANCE_RETRY_SECONDS = 30
+# What a database or broker that is down, restarting or overloaded raises: the caller may retry.
+OUTAGES: tuple[type[BaseException], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    PoolTimeout,
+    PoolClosed,
+    KafkaError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 class AppError(Exception):
@@ -17,12 +33,18 @@ class AppError(Exception):
     code = "bad_request"
 
     def __init__(
-        self, detail: str, *, code: str | None = None, retry_after: int | None = None
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        retry_after: int | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.code = code or self.code
         self.retry_after = retry_after
+        self.extra = extra or {}
 
 
 class BadRequest(AppError):
@@ -61,6 +83,18 @@ class Unavailable(AppError):
     status_code, code = 503, "unavailable"
 
 
+class MaintenanceRefused(Unavailable):
+    """A write refused because the platform is in maintenance or read-only mode."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__(
+            f"writes are paused: the platform is in {mode} mode",
+            code="maintenance",
+            retry_after=MAINTENANCE_RETRY_SECONDS,
+            extra={"maintenance": True, "mode": str(mode)},
+        )
+
+
 def error_response(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
     headers = {}
     if extra.get("retry_after") is not None:
@@ -71,7 +105,7 @@ def error_response(status: int, code: str, detail: str, **extra: Any) -> Respons
 
 def _app_error(_: Request[Any, Any, Any], error: AppError) -> Response[dict[str, Any]]:
     return error_response(
-        error.status_code, error.code, error.detail, retry_after=error.retry_after
+        error.status_code, error.code, error.detail, retry_after=error.retry_after, **error.extra
     )
 
 
@@ -102,6 +136,24 @@ def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dic
     return error_response(status, _HTTP_CODES.get(status, "error"), str(error.detail))
 
 
+def _outage(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    where = f"{request.method} {request.url.path}"
+    log.warning("backing service unavailable on %s: %s", where, type(error).__name__)
+    return error_response(
+        503,
+        "unavailable",
+        "a database or broker this service needs is unavailable; retry later",
+        retry_after=OUTAGE_RETRY_SECONDS,
+    )
+
+
+def _unstorable(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    log.info(
+        "unstorable value on %s %s: %s", request.method, request.url.path, type(error).__name__
+    )
+    return error_response(400, "bad_request", "a value has characters that are not accepted")
+
+
 def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, "internal", "an internal error occurred")
@@ -113,5 +165,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotAuthorizedException: _http_error,
     PermissionDeniedException: _http_error,
     HTTPException: _http_error,
+    **dict.fromkeys(OUTAGES, _outage),
+    psycopg.DataError: _unstorable,
     Exception: _unexpected,
 }

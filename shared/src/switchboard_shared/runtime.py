@@ -42,6 +42,7 @@ from switchboard_shared.settings import ServiceSettings
 from switchboard_shared.topic_reader import newest_record
 from switchboard_shared.topics import AUTH_REVOCATIONS, CONTROL_STATE, SERVICES_HEARTBEAT
 from switchboard_shared.tracing import configure_tracing
+from switchboard_shared.write_guard import write_guard
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,9 @@ async def _heartbeat(runtime: Runtime) -> None:
         )
         with contextlib.suppress(Exception):
             await runtime.bus.publish(SERVICES_HEARTBEAT, beat, key=event_key(None, beat.service))
-        await asyncio.sleep(HEARTBEAT_SECONDS)
+        # A mode change is reported at once: status shows which replicas applied it.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(runtime.maintenance.next_change(), HEARTBEAT_SECONDS)
 
 
 def create_app(
@@ -216,6 +219,7 @@ def create_app(
         route_handlers=[HealthController, *route_handlers],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        guards=[write_guard],
         middleware=[
             PrometheusConfig(
                 app_name=settings.service_name, group_path=True, exclude=["/metrics"]

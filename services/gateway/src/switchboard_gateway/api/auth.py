@@ -19,6 +19,7 @@ from switchboard_gateway.settings import GatewaySettings
 from switchboard_shared.auth.guards import authenticated
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import PERMISSION_MATRIX
+from switchboard_shared.write_guard import open_in_maintenance
 
 
 def tokens_view(pair: TokenPair) -> dict[str, Any]:
@@ -48,7 +49,12 @@ class AuthController(Controller):
     exception_handlers = DATABASE_ERRORS
     dependencies = AUTH
 
-    @post("/login", status_code=200, responses=answers(200, LoginAnswer))
+    @post(
+        "/login",
+        status_code=200,
+        responses=answers(200, LoginAnswer),
+        opt=open_in_maintenance("operators sign in to end maintenance"),
+    )
     async def login(
         self, data: LoginRequest, request: Request[Any, Any, Any], auth: AuthService
     ) -> dict[str, Any]:
@@ -57,13 +63,19 @@ class AuthController(Controller):
             return challenge_view(answer)
         return tokens_view(answer)
 
-    @post("/refresh", status_code=200, responses=answers(200, Tokens))
+    @post(
+        "/refresh",
+        status_code=200,
+        responses=answers(200, Tokens),
+        opt=open_in_maintenance("a session outlives maintenance"),
+    )
     async def refresh(self, data: RefreshRequest, auth: AuthService) -> dict[str, Any]:
         return tokens_view(await auth.refresh(data.refresh_token))
 
     @post(
         "/logout",
         status_code=204,
+        opt=open_in_maintenance("signing out only ever takes access away"),
         guards=[authenticated()],
         dependencies=PRINCIPAL,
         responses=ERROR_RESPONSES,
@@ -93,6 +105,7 @@ class AuthController(Controller):
     @delete(
         "/sessions/{sid:str}",
         status_code=204,
+        opt=open_in_maintenance("ending a session only ever takes access away"),
         guards=[authenticated()],
         dependencies=PRINCIPAL,
         responses=ERROR_RESPONSES,

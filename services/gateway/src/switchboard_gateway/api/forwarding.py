@@ -11,6 +11,7 @@ from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.errors import DATABASE_ERRORS
 from switchboard_gateway.proxy import Forwarder, Incoming, owning_service
 from switchboard_shared.errors import NotFound
+from switchboard_shared.write_guard import open_in_maintenance
 
 METHODS: list[HttpMethod] = [
     HttpMethod.GET,
@@ -48,6 +49,7 @@ FORWARDED_PATHS = [
     http_method=METHODS,
     include_in_schema=False,
     exception_handlers=DATABASE_ERRORS,
+    opt=open_in_maintenance("the service behind the gateway applies its own write guard"),
 )
 async def forward(request: Request[Any, Any, State]) -> Response[bytes]:
     path = request.url.path

@@ -22,6 +22,7 @@ from switchboard_gateway.mfa import Caller, MfaService
 from switchboard_gateway.totp import DIGITS, STEP_SECONDS
 from switchboard_shared.auth.guards import authenticate, authenticated
 from switchboard_shared.auth.principal import Principal
+from switchboard_shared.write_guard import open_in_maintenance
 
 
 def _mfa(state: State) -> MfaService:
@@ -67,7 +68,12 @@ class MfaController(Controller):
         tokens = tokens_view(confirmation.tokens) if confirmation.tokens else {}
         return {"recovery_codes": confirmation.recovery_codes, **tokens}
 
-    @post("/verify", status_code=200, responses=answers(200, Tokens))
+    @post(
+        "/verify",
+        status_code=200,
+        responses=answers(200, Tokens),
+        opt=open_in_maintenance("the second step of signing in"),
+    )
     async def verify(
         self, data: MfaVerifyRequest, request: Request[Any, Any, Any], mfa: MfaService
     ) -> dict[str, Any]:
