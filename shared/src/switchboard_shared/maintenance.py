@@ -11,6 +11,7 @@ from switchboard_shared.events import ControlState, OperatingMode
 class MaintenanceState:
     def __init__(self) -> None:
         self._processing = asyncio.Event()
+        self._changed = asyncio.Event()
         self.current = ControlState(mode=OperatingMode.RUNNING, reason="initial")
 
     @property
@@ -20,6 +21,7 @@ class MaintenanceState:
     @current.setter
     def current(self, state: ControlState) -> None:
         self._current = state
+        self._changed.set()
         if state.mode is OperatingMode.MAINTENANCE:
             self._processing.clear()
         else:
@@ -41,6 +43,11 @@ class MaintenanceState:
         """Returns at once unless the platform is in maintenance; then when it leaves it."""
         while self.processing_paused:
             await self._processing.wait()
+
+    async def next_change(self) -> None:
+        """Returns once the state has changed since the last call (for the heartbeat)."""
+        await self._changed.wait()
+        self._changed.clear()
 
     def learn(self, state: ControlState) -> None:
         """Keeps the newest state; the initial guess gives way to anything read from the bus."""
