@@ -15,12 +15,15 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 import pytest
 
 from switchboard_deploy.stack import Stack
+
+if TYPE_CHECKING:
+    from switchboard_deploy.smtp_inbox import Inbox
 
 T = TypeVar("T")
 DEADLINE_SECONDS = 30.0
@@ -58,7 +61,19 @@ def platform_owner() -> Owner:
 
 
 @pytest.fixture(scope="session")
-def infrastructure(platform_owner: Owner) -> Iterator[Stack]:
+def mail_inbox() -> Iterator[Inbox]:
+    """A real SMTP server that keeps what the platform sends (the gateway is pointed at it)."""
+    from switchboard_deploy.smtp_inbox import start_smtp_server
+
+    controller, inbox = start_smtp_server()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def infrastructure(platform_owner: Owner, mail_inbox: Inbox) -> Iterator[Stack]:
     """A real PostgreSQL and Kafka-protocol broker, with every topic created."""
     # Not under pytest's own temporary folder: that one is private to root, and PostgreSQL runs
     # as an unprivileged user when the tests run as root.
@@ -71,6 +86,13 @@ def infrastructure(platform_owner: Owner) -> Iterator[Stack]:
             "LOG_LEVEL": "INFO",
             "RATE_LIMIT_PER_MINUTE": "1000000",
             "USER_ACTION_LIMITS": "bulk=1000000,command=1000000,write=1000000,read=1000000",
+        },
+        per_service_env={
+            "gateway": {
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": str(mail_inbox.port),
+                "SMTP_STARTTLS": "false",
+            }
         },
     )
     stack.start_infrastructure()

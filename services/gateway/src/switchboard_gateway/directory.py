@@ -187,3 +187,13 @@ async def set_mfa_required(conn: Connection, tenant_id: str, required: bool) -> 
     )
     row = await cursor.fetchone()
     return _tenant(row) if row else None
+
+
+async def platform_owner_emails(conn: Connection) -> list[str]:
+    """The addresses of the enabled platform owners (super admins)."""
+    cursor = await conn.execute(
+        "SELECT email FROM users WHERE tenant_id IS NULL AND role = %s AND NOT disabled"
+        " ORDER BY created_at, id",
+        (Role.SUPER_ADMIN.value,),
+    )
+    return [row["email"] for row in await cursor.fetchall()]

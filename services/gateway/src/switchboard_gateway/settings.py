@@ -41,6 +41,7 @@ class GatewaySettings(SecretsKeySettings):
     smtp_from: str = "Switchboard <no-reply@switchboard.local>"
     smtp_timeout_seconds: float = 10.0
     mailer_group_id: str = "gateway-mailer"
+    mode_mail_group_id: str = "gateway-mode-mail"
     mfa_token_lifetime: str = "5m"
     mfa_required_for_platform_roles: bool = False
 

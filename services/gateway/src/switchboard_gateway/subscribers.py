@@ -1,13 +1,15 @@
-"""Kafka entry points of the gateway: e-mail delivery of its own notifications."""
+"""Kafka entry points of the gateway: e-mail delivery of its own notifications (held during
+maintenance), and of the mode changes to the platform owners (sent during maintenance too)."""
 
 from __future__ import annotations
 
 from switchboard_gateway.mailer import Mailer, SmtpConfig, SmtpTransport
+from switchboard_gateway.mode_mail import ModeChangeMail
 from switchboard_gateway.settings import GatewaySettings
 from switchboard_shared.bus import Consumer
-from switchboard_shared.events import Notification
+from switchboard_shared.events import ControlState, Notification
 from switchboard_shared.runtime import Runtime
-from switchboard_shared.topics import NOTIFICATIONS
+from switchboard_shared.topics import CONTROL_STATE, NOTIFICATIONS
 
 
 def smtp_config(settings: GatewaySettings) -> SmtpConfig | None:
@@ -30,4 +32,11 @@ def subscribe_mailer(consumer: Consumer, runtime: Runtime, settings: GatewaySett
     mailer = Mailer(runtime.pool, SmtpTransport(config) if config else None, settings.smtp_from)
     consumer.subscribe(
         NOTIFICATIONS, Notification, mailer.deliver, group_id=settings.mailer_group_id
+    )
+    consumer.subscribe(
+        CONTROL_STATE,
+        ControlState,
+        ModeChangeMail(runtime.pool, mailer).on_state,
+        group_id=settings.mode_mail_group_id,
+        gated=False,
     )

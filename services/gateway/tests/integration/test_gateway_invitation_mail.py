@@ -9,8 +9,8 @@ import pytest
 from gateway_harness import STRONG_PASSWORD, bearer, login, new_tenant, started_client
 from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
-from smtp_inbox import Inbox, start_smtp_server
 
+from switchboard_deploy.smtp_inbox import Inbox, start_smtp_server
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import Owner, unique_id
 
