@@ -33,3 +33,22 @@ def mask_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [mask_value(v) for v in value]
     return value
+
+
+MASKED = "[masked]"
+TRANSCRIPT_KEYS = frozenset(
+    {"transcript", "transcripts", "transcription", "transcript_text", "segments", "utterances"}
+)
+
+
+def mask_record(value: Any) -> Any:
+    """A record as shown to someone who may not read call content: transcript text withheld,
+    e-mail addresses and phone numbers masked everywhere else."""
+    if isinstance(value, dict):
+        return {
+            k: MASKED if k.lower() in TRANSCRIPT_KEYS and v else mask_record(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [mask_record(v) for v in value]
+    return mask_value(value)

@@ -18,6 +18,7 @@ from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission, Role
 from switchboard_shared.db import ALL_TENANTS
+from switchboard_shared.dead_letter_view import visible_letter
 from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import BadRequest, NotFound
 from switchboard_shared.events import AuditEvent
@@ -134,10 +135,13 @@ class DeadLetterController(Controller):
     dependencies = {"principal": Provide(provide_principal)}
 
     @get("/")
-    async def list_letters(self, request: AnyRequest) -> dict[str, Any]:
+    async def list_letters(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
         topic = _redrivable(request)
         letters = await list_dead_letters(_runtime(request).settings.kafka_bootstrap_servers, topic)
-        return {"topic": topic.dlq, "items": [letter.describe() for letter in letters]}
+        return {
+            "topic": topic.dlq,
+            "items": [visible_letter(letter.describe(), principal) for letter in letters],
+        }
 
     @post("/replay", status_code=200)
     async def replay(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:

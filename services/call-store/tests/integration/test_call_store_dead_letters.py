@@ -93,3 +93,21 @@ async def test_only_roles_that_manage_dead_letters_may_replay(call_store: CallSt
         "/api/admin/calls/dlq", headers=call_store.headers("sre", None), params={"topic": "audit"}
     )
     assert bad.status_code == 400
+
+
+async def test_an_sre_listing_call_dead_letters_sees_no_raw_phone_number_or_transcript(
+    call_store: CallStoreHarness,
+) -> None:
+    envelope_id = str(uuid.uuid4())
+    event = call_event(
+        phone_number="+15550109876",
+        transcript="Hi, this is Jane (patient@example.test), call me on +1 555 010 9876.",
+    )
+    await call_store.publish(event, tenant_id=None, envelope_id=envelope_id)
+    letter = await eventually(lambda: dead_letter(call_store, envelope_id))
+    shown = str(letter["body"])
+    assert "5550109876" not in shown
+    assert "patient@example.test" not in shown
+    assert "Jane" not in shown
+    assert letter["body"]["phone_number"].endswith("9876")
+    assert letter["body"]["call_id"] == event.call_id

@@ -6,9 +6,8 @@ from typing import Any
 
 from switchboard_command_control.broker_reader import Position, read_dead_letters
 from switchboard_shared.auth.principal import Principal
-from switchboard_shared.auth.roles import Permission
+from switchboard_shared.dead_letter_view import visible_letter
 from switchboard_shared.errors import BadRequest
-from switchboard_shared.masking import mask_value
 from switchboard_shared.topics import ALL_TOPICS
 
 DLQ_TOPICS = {topic.dlq: topic for topic in ALL_TOPICS}
@@ -44,6 +43,7 @@ async def list_dead_letters(
     letters, last = await read_dead_letters(
         bootstrap_servers, dlq_topics(topic), after=_position(cursor), limit=limit, seconds=seconds
     )
-    if not principal.can(Permission.PHONE_NUMBERS_UNMASKED):
-        letters = [{**letter, "body": mask_value(letter["body"])} for letter in letters]
-    return {"items": letters, "next_cursor": last.encode() if last else None}
+    return {
+        "items": [visible_letter(letter, principal) for letter in letters],
+        "next_cursor": last.encode() if last else None,
+    }
