@@ -1,4 +1,4 @@
-"""HTTP: `POST /api/owner/command`, `GET /api/system/status`, `GET /api/admin/dlq`."""
+"""HTTP: `GET|POST /api/owner/command`, `GET /api/system/status`, `GET /api/admin/dlq`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, Parameter
 
 from switchboard_command_control.dead_letters import list_dead_letters
+from switchboard_command_control.domain import command_catalogue
 from switchboard_command_control.handlers import execute_command
 from switchboard_command_control.ports import Ports
 from switchboard_command_control.status import system_status
@@ -17,6 +18,7 @@ from switchboard_shared.auth.guards import authenticated, provide_principal, req
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import BadRequest
+from switchboard_shared.write_guard import open_in_maintenance
 
 
 def _ports(state: State) -> Ports:
@@ -31,7 +33,16 @@ class OwnerCommandController(Controller):
     guards = [authenticated()]
     dependencies = {"principal": Provide(provide_principal)}
 
-    @post("/", status_code=200)
+    @get("/", guards=[requires(Permission.COMMANDS_EXECUTE)], sync_to_thread=False)
+    def catalogue(self) -> dict[str, Any]:
+        """What may be sent: a caller without a token gets 401 here, as a deploy check expects."""
+        return {"commands": command_catalogue()}
+
+    @post(
+        "/",
+        status_code=200,
+        opt=open_in_maintenance("the owner command is the way out of maintenance"),
+    )
     async def execute(
         self, request: Request[Any, Any, Any], state: State, principal: NamedDependency[Principal]
     ) -> dict[str, Any]:

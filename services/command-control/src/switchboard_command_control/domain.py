@@ -27,6 +27,19 @@ IRREVERSIBLE_COMMANDS = frozenset({"shutdown", "override", "restart_system"})
 KNOWN_COMMANDS = frozenset(STATE_COMMANDS) | REPORT_COMMANDS | UNSUPPORTED_COMMANDS
 
 
+def command_catalogue() -> list[dict[str, Any]]:
+    """Every command this back office knows, with what it needs and whether it applies."""
+    return [
+        {
+            "command": name,
+            "approval_required": name in IRREVERSIBLE_COMMANDS,
+            "supported": name not in UNSUPPORTED_COMMANDS,
+            "sets_mode": STATE_COMMANDS[name].value if name in STATE_COMMANDS else None,
+        }
+        for name in sorted(KNOWN_COMMANDS)
+    ]
+
+
 class CommandRefused(Exception):
     """A command that breaks a rule; `code` is what the caller sees as `error`."""
 

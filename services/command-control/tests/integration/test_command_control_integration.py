@@ -154,6 +154,20 @@ async def test_who_may_command(control):
     assert (await command(control, bearer("super_admin"), "status")).status_code == 200
 
 
+async def test_the_command_catalogue_needs_a_token_and_says_what_needs_approval(control):
+    assert (await control.get("/api/owner/command")).status_code == 401
+    assert (
+        await control.get("/api/owner/command", headers=bearer("viewer", unique_id("t")))
+    ).status_code == 403
+    answer = await control.get("/api/owner/command", headers=bearer("sre"))
+    assert answer.status_code == 200
+    commands = {c["command"]: c for c in answer.json()["commands"]}
+    assert commands["shutdown"]["approval_required"] is True
+    assert commands["shutdown"]["sets_mode"] == "maintenance"
+    assert commands["status"]["approval_required"] is False
+    assert commands["scale_division"]["supported"] is False
+
+
 async def test_unsupported_and_unknown_commands_are_clear_400s(control):
     sre = bearer("sre")
     unsupported = await command(control, sre, "view_financials")
