@@ -25,6 +25,7 @@ from litestar.plugins.prometheus import PrometheusConfig
 from litestar.types import ASGIApp, ControllerRouterHandler
 from psycopg_pool import AsyncConnectionPool
 
+from switchboard_shared.audit_trail import AuditTrail
 from switchboard_shared.auth.revocations import RevocationList
 from switchboard_shared.auth.tokens import JwksKeySource, TokenVerifier
 from switchboard_shared.bus import Consumer, EventBus, create_broker
@@ -63,6 +64,7 @@ class Runtime:
     revocations: RevocationList
     maintenance: MaintenanceState
     gate: ProcessingGate
+    audit: AuditTrail
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
     connected: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -118,6 +120,7 @@ def build_runtime(settings: ServiceSettings, package: str) -> Runtime:
         revocations=revocations,
         maintenance=maintenance,
         gate=gate,
+        audit=AuditTrail(bus),
     )
     consumer.subscribe(
         CONTROL_STATE, ControlState, maintenance.on_state, group_id=None, gated=False

@@ -19,11 +19,9 @@ from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission, Role
 from switchboard_shared.db import ALL_TENANTS
 from switchboard_shared.dead_letter_view import visible_letter
-from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import BadRequest, NotFound
-from switchboard_shared.events import AuditEvent
 from switchboard_shared.runtime import Runtime
-from switchboard_shared.topics import AUDIT_EVENTS, Topic
+from switchboard_shared.topics import Topic
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -170,14 +168,6 @@ def _redrivable(request: AnyRequest) -> Topic:
 
 
 async def _audit_replay(runtime: Runtime, principal: Principal, topic: Topic, count: int) -> None:
-    event = AuditEvent(
-        action="dead_letters.replay",
-        actor_id=principal.user_id,
-        actor_email=principal.email,
-        actor_role=principal.role,
-        resource=topic.dlq,
-        params={"replayed": count},
-    )
-    await runtime.bus.publish(
-        AUDIT_EVENTS, event, key=event_key(None, topic.dlq), actor=principal.user_id
+    await runtime.audit.record(
+        "dead_letters.replay", actor=principal, resource=topic.dlq, params={"replayed": count}
     )

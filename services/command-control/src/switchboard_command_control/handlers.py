@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from dataclasses import replace
@@ -17,11 +18,11 @@ from switchboard_command_control.domain import (
 )
 from switchboard_command_control.ports import STATE_KEY, Ports
 from switchboard_command_control.status import current_state, system_status
+from switchboard_shared.audit_trail import AuditUnavailable
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import BadRequest, Forbidden, Unavailable
 from switchboard_shared.events import (
-    AuditEvent,
     AuditResult,
     ControlCommand,
     ControlState,
@@ -29,7 +30,7 @@ from switchboard_shared.events import (
     utcnow,
 )
 from switchboard_shared.masking import mask_email, mask_value
-from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS, CONTROL_STATE
+from switchboard_shared.topics import CONTROL_COMMANDS, CONTROL_STATE
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +90,10 @@ async def _change_mode(
         await ports.bus.publish(CONTROL_STATE, state, key=STATE_KEY, actor=record.actor_id)
     except Exception as error:
         log.error("control state %s not acknowledged: %r", mode, error)
-        await _conclude(
-            ports, replace(record, outcome=AuditResult.FAILURE, reason="broker_unavailable")
-        )
+        with contextlib.suppress(AuditUnavailable):  # the broker is the cause either way
+            await _conclude(
+                ports, replace(record, outcome=AuditResult.FAILURE, reason="broker_unavailable")
+            )
         raise Unavailable("the broker did not acknowledge the new state", retry_after=5) from error
     result = {"mode": mode.value, "previous_mode": previous.mode.value, "reason": request.reason}
     done = replace(record, result=result)
@@ -119,7 +121,8 @@ async def _conclude(ports: Ports, record: CommandRecord) -> None:
 
 
 async def _announce(ports: Ports, record: CommandRecord) -> None:
-    """The same envelope id on both topics: the audit log keeps one entry per command."""
+    """The same envelope id on both topics: the audit log keeps one entry per command. The
+    command is answered only once its audit entry is acknowledged (503 otherwise)."""
     command = ControlCommand(
         command_id=record.command_id,
         command=record.command,
@@ -131,8 +134,15 @@ async def _announce(ports: Ports, record: CommandRecord) -> None:
         outcome=AuditResult(record.outcome),
         reason=record.reason,
     )
-    audit = AuditEvent(
-        action=f"command.{record.command}",
+    key = record.command_id.encode()
+    try:
+        await ports.bus.publish(
+            CONTROL_COMMANDS, command, key=key, actor=record.actor_id, envelope_id=record.command_id
+        )
+    except Exception as error:
+        log.error("command %s kept in history but not announced: %r", record.command_id, error)
+    await ports.audit.record(
+        f"command.{record.command}",
         actor_id=record.actor_id,
         actor_email=record.actor_email,
         actor_role=record.actor_role,
@@ -141,12 +151,6 @@ async def _announce(ports: Ports, record: CommandRecord) -> None:
         result=AuditResult(record.outcome),
         reason=record.reason,
         occurred_at=record.issued_at,
+        key=key,
+        envelope_id=record.command_id,
     )
-    key = record.command_id.encode()
-    try:
-        for topic, event in ((CONTROL_COMMANDS, command), (AUDIT_EVENTS, audit)):
-            await ports.bus.publish(
-                topic, event, key=key, actor=record.actor_id, envelope_id=record.command_id
-            )
-    except Exception as error:
-        log.error("command %s kept in history but not announced: %r", record.command_id, error)

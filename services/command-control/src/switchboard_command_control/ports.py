@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from switchboard_command_control.store import ControlStore
+from switchboard_shared.audit_trail import AuditTrail
 from switchboard_shared.bus import Publisher
 from switchboard_shared.maintenance import MaintenanceState
 
@@ -19,3 +20,7 @@ class Ports:
     maintenance: MaintenanceState
     stale_after: float = 15.0
     forget_after: float = 3600.0
+
+    @property
+    def audit(self) -> AuditTrail:
+        return AuditTrail(self.bus)

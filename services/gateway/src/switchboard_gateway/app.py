@@ -94,7 +94,9 @@ def build_app(settings: GatewaySettings) -> Litestar:
 def _services(
     settings: GatewaySettings, runtime: Runtime, keys: KeyRing, passwords: Passwords
 ) -> dict[str, Any]:
-    announcer = Announcer(runtime.bus, runtime.revocations, settings.access_token_seconds)
+    announcer = Announcer(
+        runtime.bus, runtime.revocations, settings.access_token_seconds, runtime.audit
+    )
     issuer = TokenIssuer(
         keys,
         issuer=settings.jwt_issuer,

@@ -7,25 +7,30 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from switchboard_shared.audit_trail import AuditTrail
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.revocations import RevocationList
 from switchboard_shared.bus import EventBus
 from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import Unavailable
-from switchboard_shared.events import AuditEvent, AuditResult, Notification, Revocation
-from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS, NOTIFICATIONS
+from switchboard_shared.events import AuditResult, Notification, Revocation
+from switchboard_shared.topics import AUTH_REVOCATIONS, NOTIFICATIONS
 
 log = logging.getLogger(__name__)
 
-AUDIT_PUBLISH_SECONDS = 3.0
 PUBLISH_SECONDS = 5.0
 
 
 class Announcer:
     def __init__(
-        self, bus: EventBus, revocations: RevocationList, token_lifetime_seconds: int
+        self,
+        bus: EventBus,
+        revocations: RevocationList,
+        token_lifetime_seconds: int,
+        audit: AuditTrail | None = None,
     ) -> None:
         self._bus = bus
+        self._audit = audit or AuditTrail(bus)
         self._revocations = revocations
         self._token_lifetime = token_lifetime_seconds
 
@@ -42,30 +47,18 @@ class Announcer:
         actor_id: str | None = None,
         actor_email: str | None = None,
     ) -> None:
-        event = AuditEvent(
-            action=action,
-            actor_id=actor.user_id if actor else actor_id,
-            actor_email=actor.email if actor else actor_email,
-            actor_role=str(actor.role) if actor else None,
+        """Raises AuditUnavailable (503) when the audit log does not take the entry."""
+        await self._audit.record(
+            action,
+            actor=actor,
+            actor_id=actor_id,
+            actor_email=actor_email,
             tenant_id=tenant_id,
             resource=resource,
-            params=params or {},
+            params=params,
             result=result,
             reason=reason,
         )
-        try:
-            await asyncio.wait_for(
-                self._bus.publish(
-                    AUDIT_EVENTS,
-                    event,
-                    key=event_key(tenant_id, resource or action),
-                    tenant_id=tenant_id,
-                    actor=event.actor_id,
-                ),
-                AUDIT_PUBLISH_SECONDS,
-            )
-        except Exception as error:
-            log.error("could not publish audit event %s: %s", action, error)
 
     async def revoke(self, kind: Literal["session", "user"], subject_id: str) -> None:
         """Refused here at once, and everywhere else as soon as the event arrives."""

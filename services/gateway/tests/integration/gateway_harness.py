@@ -47,6 +47,7 @@ def gateway_settings(infrastructure: Stack, owner: Owner, **overrides: Any) -> G
             "rate_limit_per_minute": 1_000_000,  # every test client shares one address
             "user_action_limits": UNLIMITED_ACTIONS,  # one platform owner in every module
             "mailer_group_id": unique_id("mailer"),  # no group rebalance between test gateways
+            "mode_mail_group_id": unique_id("mode-mail"),
             **overrides,
         },
     )

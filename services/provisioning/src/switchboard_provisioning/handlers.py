@@ -12,13 +12,14 @@ from typing import Any
 from switchboard_provisioning.builder import build_payload, payload_document
 from switchboard_provisioning.payload import PAYLOAD_VERSION, PayloadError, ProvisioningPayload
 from switchboard_provisioning.store import Generation, Store
+from switchboard_shared.audit_trail import AuditTrail
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.bus import EventBus
 from switchboard_shared.envelope import Envelope, event_key
 from switchboard_shared.errors import Conflict, NotFound
-from switchboard_shared.events import AuditEvent, AuditResult, OnboardingEvent, ProvisioningEvent
-from switchboard_shared.topics import AUDIT_EVENTS, PROVISIONING_EVENTS
+from switchboard_shared.events import AuditResult, OnboardingEvent, ProvisioningEvent
+from switchboard_shared.topics import PROVISIONING_EVENTS
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Provisioning:
     def __init__(self, store: Store, bus: EventBus) -> None:
         self._store = store
         self._bus = bus
+        self._audit = AuditTrail(bus)
 
     async def on_onboarding(self, event: OnboardingEvent, envelope: Envelope) -> None:
         if event.status not in TRIGGERS:
@@ -125,8 +127,8 @@ class Provisioning:
             actor=actor_id,
             correlation_id=correlation_id,
         )
-        audit = AuditEvent(
-            action=f"provisioning.{generation.status}",
+        await self._audit.record(
+            f"provisioning.{generation.status}",
             actor_id=actor_id,
             actor_email=principal.email if principal else None,
             actor_role=principal.role if principal else None,
@@ -135,12 +137,6 @@ class Provisioning:
             params={"version": generation.version, "source_event_id": generation.source_event_id},
             result=AuditResult.FAILURE if generation.status == "failed" else AuditResult.SUCCESS,
             reason=generation.reason,
-        )
-        await self._bus.publish(
-            AUDIT_EVENTS,
-            audit,
             key=key,
-            tenant_id=generation.tenant_id,
-            actor=actor_id,
             correlation_id=correlation_id,
         )

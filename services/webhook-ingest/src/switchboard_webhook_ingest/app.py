@@ -56,6 +56,7 @@ def build_app(settings: WebhookIngestSettings) -> WebhookIntake:
         revocations=runtime.revocations,
         public_base_url=settings.public_base_url,
         publish_timeout=settings.publish_timeout_seconds,
+        audit=runtime.audit,
     )
     producer = DirectProducer(
         settings.kafka_bootstrap_servers,

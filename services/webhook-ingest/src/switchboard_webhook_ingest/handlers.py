@@ -14,13 +14,14 @@ from typing import Any, TypeVar
 import psycopg
 from aiokafka.errors import MessageSizeTooLargeError
 
+from switchboard_shared.audit_trail import AuditTrail
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.revocations import RevocationList
 from switchboard_shared.bus import Publisher
 from switchboard_shared.envelope import event_key
 from switchboard_shared.errors import NotFound, PayloadTooLarge, Unavailable, ValidationFailed
-from switchboard_shared.events import AuditEvent, Revocation
-from switchboard_shared.topics import AUDIT_EVENTS, AUTH_REVOCATIONS
+from switchboard_shared.events import Revocation
+from switchboard_shared.topics import AUTH_REVOCATIONS
 from switchboard_webhook_ingest.admission import AdmissionControl
 from switchboard_webhook_ingest.directory import TokenDirectory
 from switchboard_webhook_ingest.domain import (
@@ -60,6 +61,7 @@ class AdminDeps:
     revocations: RevocationList
     public_base_url: str
     publish_timeout: float
+    audit: AuditTrail
 
 
 def tenant_for(principal: Principal, requested: str) -> str:
@@ -191,22 +193,6 @@ def _is_uuid(value: str) -> bool:
 async def _audit(
     deps: AdminDeps, principal: Principal, tenant_id: str, action: str, resource: str, **params: Any
 ) -> None:
-    entry = AuditEvent(
-        action=action,
-        actor_id=principal.user_id,
-        actor_email=principal.email,
-        actor_role=principal.role.value,
-        tenant_id=tenant_id,
-        resource=resource,
-        params=params,
-    )
-    await acknowledged(
-        deps.bus.publish(
-            AUDIT_EVENTS,
-            entry,
-            key=event_key(tenant_id, resource),
-            tenant_id=tenant_id,
-            actor=principal.user_id,
-        ),
-        deps.publish_timeout,
+    await deps.audit.record(
+        action, actor=principal, tenant_id=tenant_id, resource=resource, params=params
     )
