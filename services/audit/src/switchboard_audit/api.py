@@ -1,38 +1,60 @@
-"""HTTP: `GET /api/audit` (filtered, paginated) and `GET /api/audit/verify`."""
+"""HTTP: the log's entries and their proofs, its checkpoints and keys, and its verification."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery, Parameter
+from litestar.enums import MediaType
+from litestar.params import FromPath, FromQuery, Parameter
 
-from switchboard_audit.handlers import list_entries, verify_chain
-from switchboard_audit.store import AuditStore, EntryQuery
+from switchboard_audit.checkpoint_store import StoredCheckpoint
+from switchboard_audit.checkpoints import LogForked
+from switchboard_audit.domain import RESULTS
+from switchboard_audit.handlers import list_entries
+from switchboard_audit.ports import AuditPorts
+from switchboard_audit.proofs import b64, consistency_proof, entry_with_leaf, inclusion_proof
+from switchboard_audit.store import EntryQuery
+from switchboard_audit.verify import verify_log
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
-from switchboard_shared.errors import BadRequest
+from switchboard_shared.errors import BadRequest, Conflict, NotFound
 
 MAX_LIMIT = 500
+SIZE = Parameter(ge=1, le=2**62, required=False, default=None)
+
+
+def provide_ports(state: State) -> AuditPorts:
+    ports: AuditPorts = state.audit_ports
+    return ports
+
+
+DEPENDENCIES = {
+    "principal": Provide(provide_principal),
+    "ports": Provide(provide_ports, sync_to_thread=False),
+}
 
 
 class AuditController(Controller):
     path = "/api/audit"
     guards = [requires(Permission.AUDIT_READ)]
-    dependencies = {"principal": Provide(provide_principal)}
+    dependencies = DEPENDENCIES
 
     @get("/")
     async def list_audit(
         self,
-        state: State,
+        ports: NamedDependency[AuditPorts],
         principal: NamedDependency[Principal],
         user_id: FromQuery[str | None] = None,
         action: FromQuery[str | None] = None,
         tenant_id: FromQuery[str | None] = None,
+        result: FromQuery[str | None] = None,
+        resource: FromQuery[str | None] = None,
+        q: str | None = Parameter(default=None, max_length=200),
         start: FromQuery[datetime | None] = None,
         end: FromQuery[datetime | None] = None,
         limit: int = Parameter(default=50, ge=1, le=MAX_LIMIT),
@@ -41,25 +63,127 @@ class AuditController(Controller):
         start, end = _aware(start), _aware(end)
         if start and end and start > end:
             raise BadRequest("start must not be after end", code="invalid_range")
+        if result is not None and result not in RESULTS:
+            raise BadRequest(f"result is one of {', '.join(RESULTS)}", code="invalid_result")
         query = EntryQuery(
             scope="",
             tenant_id=tenant_id,
             actor_id=user_id,
             action=action,
+            result=result,
+            resource=resource,
+            text=q or None,
             start=start,
             end=end,
             limit=limit,
         )
-        return await list_entries(_store(state), principal, query, cursor)
+        return await list_entries(ports.log, principal, query, cursor)
 
     @get("/verify", guards=[requires(Permission.AUDIT_VERIFY)])
-    async def verify(self, state: State, principal: NamedDependency[Principal]) -> dict[str, Any]:
-        return await verify_chain(_store(state), principal)
+    async def verify(
+        self,
+        ports: NamedDependency[AuditPorts],
+        principal: NamedDependency[Principal],
+        full: FromQuery[bool] = False,
+    ) -> dict[str, Any]:
+        return await verify_log(ports, principal, full=full)
 
 
-def _store(state: State) -> AuditStore:
-    store: AuditStore = state.audit_store
-    return store
+class ProofController(Controller):
+    """Entries with their leaf hash and the proofs that tie them to a signed root."""
+
+    path = "/api/audit"
+    guards = [requires(Permission.AUDIT_READ)]
+    dependencies = DEPENDENCIES
+
+    @get("/entries/{seq:int}")
+    async def entry(
+        self,
+        ports: NamedDependency[AuditPorts],
+        principal: NamedDependency[Principal],
+        seq: FromPath[int],
+    ) -> dict[str, Any]:
+        return await entry_with_leaf(ports, principal, seq)
+
+    @get("/entries/{seq:int}/proof")
+    async def proof(
+        self,
+        ports: NamedDependency[AuditPorts],
+        principal: NamedDependency[Principal],
+        seq: FromPath[int],
+        tree_size: int | None = SIZE,
+    ) -> dict[str, Any]:
+        return await inclusion_proof(ports, principal, seq, tree_size)
+
+    @get("/consistency")
+    async def consistency(
+        self,
+        ports: NamedDependency[AuditPorts],
+        first: int = Parameter(ge=1, le=2**62),
+        second: int | None = SIZE,
+    ) -> dict[str, Any]:
+        return await consistency_proof(ports, first, second)
+
+
+class CheckpointController(Controller):
+    """Signed checkpoints (C2SP tlog-checkpoint notes) and the keys that verify them."""
+
+    path = "/api/audit"
+    guards = [requires(Permission.AUDIT_READ)]
+    dependencies = DEPENDENCIES
+
+    @get("/checkpoint", media_type=MediaType.TEXT)
+    async def latest(self, ports: NamedDependency[AuditPorts]) -> Response[str]:
+        checkpoint = await ports.checkpoints.latest()
+        if checkpoint is None:
+            raise NotFound("no checkpoint has been signed yet", code="no_checkpoint")
+        return Response(checkpoint.note, media_type=MediaType.TEXT)
+
+    @post("/checkpoint", guards=[requires(Permission.AUDIT_VERIFY)], status_code=201)
+    async def sign_now(self, ports: NamedDependency[AuditPorts]) -> dict[str, Any]:
+        try:
+            return checkpoint_view(await ports.checkpointer.make())
+        except LogForked as error:
+            raise Conflict(str(error), code="log_forked") from error
+
+    @get("/checkpoints")
+    async def earlier(
+        self,
+        ports: NamedDependency[AuditPorts],
+        before: int | None = Parameter(default=None, ge=1),
+        limit: int = Parameter(default=50, ge=1, le=MAX_LIMIT),
+    ) -> dict[str, Any]:
+        page = await ports.checkpoints.page(before, limit + 1)
+        more = len(page) > limit
+        items = [checkpoint_view(c) for c in page[:limit]]
+        return {"items": items, "next_before": page[limit - 1].id if more else None}
+
+    @get("/public-keys")
+    async def public_keys(self, ports: NamedDependency[AuditPorts]) -> dict[str, Any]:
+        keys = await ports.checkpoints.keys()
+        return {
+            "origin": ports.origin,
+            "keys": [
+                {
+                    "vkey": key.verifier.vkey,
+                    "key_id": key.key_id,
+                    "created_at": key.created_at.isoformat() if key.created_at else None,
+                    "retired_at": key.retired_at.isoformat() if key.retired_at else None,
+                }
+                for key in keys
+            ],
+        }
+
+
+def checkpoint_view(checkpoint: StoredCheckpoint) -> dict[str, Any]:
+    return {
+        "id": checkpoint.id,
+        "tree_size": checkpoint.tree_size,
+        "root_hash": b64(checkpoint.root_hash),
+        "key_id": checkpoint.key_id,
+        "created_at": checkpoint.created_at.isoformat(),
+        "note": checkpoint.note,
+    }
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -1,23 +1,30 @@
-"""The audit log's SQL, behind a small Protocol: serialised appends, filtered reads, chain walk."""
+"""The log's SQL, behind a small Protocol: batched appends that grow the tree, reads, node reads.
+
+One writer at a time (an advisory lock held until commit) places a whole batch: it claims the
+event ids, numbers the new entries after the tree's size, and stores their leaves and every
+subtree they complete. Proofs then read only the O(log n) nodes they name.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from switchboard_audit.domain import GENESIS_HASH, Entry, EntryDraft, chain
+from switchboard_audit.domain import Entry, EntryDraft, place
+from switchboard_audit.encoding import entry_leaf_hash
 from switchboard_shared.db import ALL_TENANTS, Connection, tenant_transaction
+from switchboard_shared.merkle import Frontier, NodeId, frontier_ids
 
-APPEND_LOCK = 0x5357_4155_4449_54  # one advisory lock: appends form a single linear chain
-VERIFY_BATCH = 2000
+APPEND_LOCK = 0x5357_4155_4449_54  # one advisory lock: one writer grows the tree at a time
+WALK_BATCH = 5000
 COLUMNS = (
     "seq, event_id, occurred_at, recorded_at, actor_id, actor_email, actor_role, tenant_id, "
-    "action, resource, params, result, reason, prev_hash, hash"
+    "action, resource, params, result, reason"
 )
 
 
@@ -27,38 +34,69 @@ class EntryQuery:
     tenant_id: str | None = None
     actor_id: str | None = None
     action: str | None = None
+    result: str | None = None
+    resource: str | None = None
+    text: str | None = None
     start: datetime | None = None
     end: datetime | None = None
     before_seq: int | None = None
     limit: int = 50
 
 
+@dataclass(frozen=True)
+class StoredEntry:
+    """An entry as the table holds it, with the leaf hash the tree recorded for it."""
+
+    entry: Entry
+    stored_leaf: bytes | None
+
+
+@dataclass(frozen=True)
+class LogShape:
+    entries: int
+    max_seq: int
+    tree_size: int
+
+
 class AuditStore(Protocol):
-    async def append(self, draft: EntryDraft) -> Entry | None:
-        """Chains and stores the entry; None when this event id was already recorded."""
+    async def append(self, drafts: Sequence[EntryDraft]) -> list[Entry]:
+        """Places the drafts whose event id is new; answers the entries it stored."""
 
     async def find(self, query: EntryQuery) -> list[Entry]: ...
 
-    def walk(self) -> AsyncIterator[list[Entry]]:
-        """Every entry in sequence order, in batches (platform scope)."""
+    async def get(self, seq: int, scope: str) -> Entry | None: ...
+
+    def walk(self, after: int) -> AsyncIterator[list[StoredEntry]]:
+        """Every entry after `after` in sequence order, in batches (platform scope)."""
+
+    async def tree_size(self) -> int: ...
+
+    async def head(self) -> tuple[int, bytes]:
+        """The tree's size and root as stored now."""
+
+    async def nodes(self, ids: Iterable[NodeId]) -> dict[NodeId, bytes]: ...
+
+    async def shape(self) -> LogShape: ...
 
 
 class PostgresAuditStore:
     def __init__(self, pool: AsyncConnectionPool) -> None:
         self._pool = pool
 
-    async def append(self, draft: EntryDraft) -> Entry | None:
+    async def append(self, drafts: Sequence[EntryDraft]) -> list[Entry]:
+        if not drafts:
+            return []
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
-            if not await _claim(conn, draft.event_id):
-                return None
             await conn.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))
-            params = await _as_stored(conn, draft.params)
-            normalised = EntryDraft(**{**draft.__dict__, "params": params})
-            entry = chain(normalised, await _last_hash(conn), datetime.now(UTC))
-            cursor = await conn.execute(_INSERT, _insert_values(entry))
-            row = await cursor.fetchone()
-            assert row is not None
-            return Entry(**{**entry.__dict__, "seq": row["seq"]})
+            fresh = await _claim(conn, drafts)
+            if not fresh:
+                return []
+            size = await _tree_size(conn)
+            frontier = Frontier.at(size, await _nodes(conn, frontier_ids(size)))
+            entries = await _insert_entries(conn, fresh, first_seq=size + 1)
+            made = [node for e in entries for node in frontier.append(entry_leaf_hash(e))]
+            await _insert_nodes(conn, made)
+            return entries
 
     async def find(self, query: EntryQuery) -> list[Entry]:
         conditions, values = _conditions(query)
@@ -66,72 +104,159 @@ class PostgresAuditStore:
         sql = f"SELECT {COLUMNS} FROM entries WHERE {where} ORDER BY seq DESC LIMIT %s"  # noqa: S608
         async with tenant_transaction(self._pool, query.scope) as conn:
             cursor = await conn.execute(sql.encode(), [*values, query.limit])
-            return [_entry(row) for row in await cursor.fetchall()]
+            return [Entry(**row) for row in await cursor.fetchall()]
 
-    async def walk(self) -> AsyncIterator[list[Entry]]:
-        after = 0
+    async def get(self, seq: int, scope: str) -> Entry | None:
+        async with tenant_transaction(self._pool, scope) as conn:
+            sql = f"SELECT {COLUMNS} FROM entries WHERE seq = %s"  # noqa: S608
+            cursor = await conn.execute(sql.encode(), (seq,))
+            row = await cursor.fetchone()
+        return Entry(**row) if row else None
+
+    async def walk(self, after: int) -> AsyncIterator[list[StoredEntry]]:
         while True:
             async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
-                cursor = await conn.execute(
-                    f"SELECT {COLUMNS} FROM entries WHERE seq > %s ORDER BY seq LIMIT %s",  # noqa: S608
-                    (after, VERIFY_BATCH),
-                )
-                batch = [_entry(row) for row in await cursor.fetchall()]
-            if not batch:
+                cursor = await conn.execute(_WALK, (after, WALK_BATCH))
+                rows = await cursor.fetchall()
+            if not rows:
                 return
+            batch = [_stored(row) for row in rows]
             yield batch
-            after = batch[-1].seq or after
+            after = batch[-1].entry.seq
 
+    async def tree_size(self) -> int:
+        async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
+            return await _tree_size(conn)
+
+    async def head(self) -> tuple[int, bytes]:
+        """Subtrees never change once complete, so the size and its edge need no lock."""
+        async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
+            size = await _tree_size(conn)
+            frontier = Frontier.at(size, await _nodes(conn, frontier_ids(size)))
+        return size, frontier.root()
+
+    async def nodes(self, ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
+        async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
+            return await _nodes(conn, ids)
+
+    async def shape(self) -> LogShape:
+        async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
+            cursor = await conn.execute(
+                "SELECT count(*) AS entries, COALESCE(max(seq), 0) AS max_seq FROM entries"
+            )
+            row = await cursor.fetchone()
+            assert row is not None
+            return LogShape(row["entries"], row["max_seq"], await _tree_size(conn))
+
+
+_WALK = (
+    f"SELECT {COLUMNS.replace('seq,', 'e.seq,', 1)}, n.hash AS stored_leaf FROM entries e "  # noqa: S608
+    "LEFT JOIN tree_nodes n ON n.level = 0 AND n.idx = e.seq - 1 "
+    "WHERE e.seq > %s ORDER BY e.seq LIMIT %s"
+).encode()
 
 _INSERT = (
-    "INSERT INTO entries (event_id, occurred_at, recorded_at, actor_id, actor_email, actor_role, "
-    "tenant_id, action, resource, params, result, reason, prev_hash, hash) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq"
+    "INSERT INTO entries (seq, event_id, occurred_at, recorded_at, actor_id, actor_email, "
+    "actor_role, tenant_id, action, resource, params, result, reason) "
+    "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::timestamptz[], "
+    "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::jsonb[], "
+    "%s::text[], %s::text[]) "
+    "RETURNING seq, params"
 )
 
 
-def _insert_values(entry: Entry) -> tuple[Any, ...]:
-    return (
-        entry.event_id, entry.occurred_at, entry.recorded_at, entry.actor_id, entry.actor_email,
-        entry.actor_role, entry.tenant_id, entry.action, entry.resource, Jsonb(entry.params),
-        entry.result, entry.reason, entry.prev_hash, entry.hash,
-    )  # fmt: skip
+def _stored(row: dict[str, Any]) -> StoredEntry:
+    leaf = row.pop("stored_leaf")
+    return StoredEntry(Entry(**row), bytes(leaf) if leaf is not None else None)
 
 
-async def _claim(conn: Connection, event_id: str) -> bool:
+async def _claim(conn: Connection, drafts: Sequence[EntryDraft]) -> list[EntryDraft]:
+    """The drafts whose event id nobody recorded yet, first occurrence kept, in order."""
     cursor = await conn.execute(
-        "INSERT INTO processed_events (event_id) VALUES (%s) ON CONFLICT DO NOTHING RETURNING 1",
-        (event_id,),
+        "INSERT INTO processed_events (event_id) SELECT unnest(%s::text[]) "
+        "ON CONFLICT DO NOTHING RETURNING event_id",
+        ([d.event_id for d in drafts],),
     )
-    return await cursor.fetchone() is not None
+    claimed = {row["event_id"] for row in await cursor.fetchall()}
+    fresh: list[EntryDraft] = []
+    for draft in drafts:
+        if draft.event_id in claimed:
+            claimed.discard(draft.event_id)
+            fresh.append(draft)
+    return fresh
 
 
-async def _as_stored(conn: Connection, params: dict[str, Any]) -> dict[str, Any]:
-    """Params exactly as jsonb will give them back, so the hash survives the round trip."""
-    cursor = await conn.execute("SELECT %s::jsonb AS params", (Jsonb(params),))
+async def _insert_entries(
+    conn: Connection, drafts: Sequence[EntryDraft], *, first_seq: int
+) -> list[Entry]:
+    """Params come back from jsonb, so the leaf hashes what a later read gives back."""
+    now = datetime.now(UTC)
+    placed = [place(d, first_seq + n, now) for n, d in enumerate(drafts)]
+    columns: list[list[Any]] = [[] for _ in range(13)]
+    for entry in placed:
+        values = (
+            entry.seq, entry.event_id, entry.occurred_at, entry.recorded_at, entry.actor_id,
+            entry.actor_email, entry.actor_role, entry.tenant_id, entry.action, entry.resource,
+            Jsonb(entry.params), entry.result, entry.reason,
+        )  # fmt: skip
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    cursor = await conn.execute(_INSERT, columns)
+    stored = {row["seq"]: row["params"] for row in await cursor.fetchall()}
+    return [Entry(**{**asdict(e), "params": dict(stored[e.seq])}) for e in placed]
+
+
+async def _insert_nodes(conn: Connection, nodes: Sequence[tuple[NodeId, bytes]]) -> None:
+    await conn.execute(
+        "INSERT INTO tree_nodes (level, idx, hash) "
+        "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])",
+        ([n[0][0] for n in nodes], [n[0][1] for n in nodes], [n[1] for n in nodes]),
+    )
+
+
+async def _tree_size(conn: Connection) -> int:
+    cursor = await conn.execute(
+        "SELECT idx FROM tree_nodes WHERE level = 0 ORDER BY idx DESC LIMIT 1"
+    )
     row = await cursor.fetchone()
-    assert row is not None
-    return dict(row["params"])
+    return int(row["idx"]) + 1 if row else 0
 
 
-async def _last_hash(conn: Connection) -> str:
-    cursor = await conn.execute("SELECT hash FROM entries ORDER BY seq DESC LIMIT 1")
-    row = await cursor.fetchone()
-    return str(row["hash"]) if row else GENESIS_HASH
+async def _nodes(conn: Connection, ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    cursor = await conn.execute(
+        "SELECT n.level, n.idx, n.hash FROM tree_nodes n "
+        "JOIN unnest(%s::smallint[], %s::bigint[]) AS w(level, idx) "
+        "ON n.level = w.level AND n.idx = w.idx",
+        ([level for level, _ in wanted], [idx for _, idx in wanted]),
+    )
+    return {(row["level"], row["idx"]): bytes(row["hash"]) for row in await cursor.fetchall()}
 
 
 def _conditions(query: EntryQuery) -> tuple[list[str], list[Any]]:
+    pattern = f"%{_escape_like(query.text)}%" if query.text else None
     pairs: list[tuple[str, Any]] = [
         ("tenant_id = %s", query.tenant_id),
         ("actor_id = %s", query.actor_id),
         ("action = %s", query.action),
+        ("result = %s", query.result),
+        ("resource = %s", query.resource),
         ("occurred_at >= %s", query.start),
         ("occurred_at < %s", query.end),
         ("seq < %s", query.before_seq),
     ]
     present = [(sql, value) for sql, value in pairs if value is not None]
-    return [sql for sql, _ in present], [value for _, value in present]
+    conditions = [sql for sql, _ in present]
+    values = [value for _, value in present]
+    if pattern is not None:
+        conditions.append(
+            "(action ILIKE %s OR coalesce(resource, '') ILIKE %s OR coalesce(reason, '') ILIKE %s)"
+        )
+        values += [pattern, pattern, pattern]
+    return conditions, values
 
 
-def _entry(row: dict[str, Any]) -> Entry:
-    return Entry(**row)
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

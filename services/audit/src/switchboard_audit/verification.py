@@ -1,0 +1,138 @@
+"""How the log is checked: trusted checkpoints, then a replay of the leaves against them.
+
+A checkpoint counts only if a genuine key of the log signed it. The replay recomputes every
+leaf from the entry's canonical bytes, refuses a gap in the sequence, compares each leaf with
+the one the tree recorded, and compares the recomputed root with every checkpoint on the way.
+Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from switchboard_audit.checkpoint_store import StoredCheckpoint
+from switchboard_audit.encoding import entry_leaf_hash
+from switchboard_audit.store import LogShape, StoredEntry
+from switchboard_shared.merkle import Frontier
+from switchboard_shared.signed_note import NoteError, NoteVerifier, open_note
+from switchboard_shared.tlog_checkpoint import CheckpointError, parse_checkpoint
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    detail: str
+    seq: int | None = None
+    checkpoint_id: int | None = None
+
+    def view(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def trusted_checkpoints(
+    checkpoints: Iterable[StoredCheckpoint], verifiers: Sequence[NoteVerifier], origin: str
+) -> tuple[list[StoredCheckpoint], list[Problem]]:
+    """The checkpoints whose note a genuine key signed and whose text matches their row."""
+    trusted: list[StoredCheckpoint] = []
+    problems: list[Problem] = []
+    for checkpoint in checkpoints:
+        problem = _checkpoint_problem(checkpoint, verifiers, origin)
+        if problem:
+            problems.append(problem)
+        else:
+            trusted.append(checkpoint)
+    return trusted, problems
+
+
+def _checkpoint_problem(
+    checkpoint: StoredCheckpoint, verifiers: Sequence[NoteVerifier], origin: str
+) -> Problem | None:
+    try:
+        text, _ = open_note(checkpoint.note, verifiers)
+        signed = parse_checkpoint(text)
+    except (NoteError, CheckpointError) as error:
+        return Problem("untrusted_checkpoint", str(error), checkpoint_id=checkpoint.id)
+    claimed = (checkpoint.tree_size, checkpoint.root_hash)
+    if signed.origin != origin or (signed.size, signed.root) != claimed:
+        detail = "the signed text names another log, size or root than the stored row"
+        return Problem("untrusted_checkpoint", detail, checkpoint_id=checkpoint.id)
+    return None
+
+
+@dataclass
+class Replay:
+    """Grows a tree from `frontier` with recomputed leaves; checks `claims` on the way."""
+
+    frontier: Frontier
+    claims: list[StoredCheckpoint]
+    problems: list[Problem] = field(default_factory=list)
+    entries_checked: int = 0
+    verified: StoredCheckpoint | None = None
+    stopped: bool = False
+
+    def __post_init__(self) -> None:
+        self._by_size: dict[int, list[StoredCheckpoint]] = {}
+        for claim in self.claims:
+            self._by_size.setdefault(claim.tree_size, []).append(claim)
+        self._compare()
+
+    def feed(self, batch: Iterable[StoredEntry]) -> None:
+        for stored in batch:
+            if self.stopped:
+                return
+            self._one(stored)
+
+    def _one(self, stored: StoredEntry) -> None:
+        expected = self.frontier.size + 1
+        if stored.entry.seq != expected:
+            self._add(Problem("missing_entry", f"entry {expected} is missing", seq=expected))
+            self.stopped = True
+            return
+        leaf = entry_leaf_hash(stored.entry)
+        if stored.stored_leaf != leaf:
+            detail = f"entry {expected} does not hash to the leaf the tree recorded"
+            self._add(Problem("changed_entry", detail, seq=expected))
+        self.frontier.append(leaf)
+        self.entries_checked += 1
+        self._compare()
+
+    def _compare(self) -> None:
+        root = self.frontier.root()
+        for claim in self._by_size.get(self.frontier.size, []):
+            if claim.root_hash == root:
+                if self.verified is None or claim.tree_size >= self.verified.tree_size:
+                    self.verified = claim
+            else:
+                detail = f"checkpoint of size {claim.tree_size} does not match the entries"
+                self._add(Problem("checkpoint_mismatch", detail, checkpoint_id=claim.id))
+
+    def finish(self, shape: LogShape) -> None:
+        """What only the end of the walk shows: a cut-off tail or a tree out of step."""
+        if self.stopped:
+            return
+        for claim in self.claims:
+            if claim.tree_size > self.frontier.size:
+                detail = (
+                    f"the log holds {self.frontier.size} entries but a checkpoint "
+                    f"signed {claim.tree_size}"
+                )
+                self._add(Problem("log_truncated", detail, checkpoint_id=claim.id))
+                break
+        if shape.max_seq < self.frontier.size:
+            detail = f"the log ends at entry {shape.max_seq}, below a verified {self.frontier.size}"
+            self._add(Problem("log_truncated", detail, seq=shape.max_seq + 1))
+        if shape.entries != shape.max_seq:
+            detail = f"{shape.max_seq - shape.entries} entries are missing below {shape.max_seq}"
+            self._add(Problem("missing_entry", detail))
+        if shape.tree_size != self.frontier.size:
+            detail = f"the tree has {shape.tree_size} leaves for {self.frontier.size} entries"
+            self._add(Problem("tree_mismatch", detail))
+
+    def _add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    @property
+    def first_broken_seq(self) -> int | None:
+        return next((p.seq for p in self.problems if p.seq is not None), None)
