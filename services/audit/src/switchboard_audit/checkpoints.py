@@ -67,8 +67,7 @@ class Checkpointer:
         key, signer = await self.signer()
         note = sign_note(Checkpoint(self.origin, size, root).text(), [signer])
         stored = await self.store.add_checkpoint(size, root, key.key_id, note)
-        await self.publish(stored)
-        self._write(stored)
+        await self._announce(stored)
         log.info("audit checkpoint signed at tree size %d", size)
         return stored
 
@@ -91,6 +90,15 @@ class Checkpointer:
         except (ProofError, KeyError) as error:
             log.error("audit tree does not extend checkpoint %d: %s", latest.id, error)
             raise LogForked(f"the tree does not extend checkpoint {latest.id}") from error
+
+    async def _announce(self, checkpoint: StoredCheckpoint) -> None:
+        """Stored first; a failed publication is superseded by the next checkpoint, which
+        covers everything this one does."""
+        try:
+            await self.publish(checkpoint)
+        except Exception as error:
+            log.warning("audit checkpoint %d not published: %s", checkpoint.id, error)
+        self._write(checkpoint)
 
     def _write(self, checkpoint: StoredCheckpoint) -> None:
         if self.directory is None:

@@ -1,0 +1,232 @@
+"""Tampering as the database's table owner, each case detected by the service's verification.
+
+Each test gets a log of its own (its own schema and role), so tampering never touches the log
+other tests read; no broker is needed, the entries are appended through the real store.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from litestar.testing import AsyncTestClient
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from switchboard_audit.app import build_app
+from switchboard_audit.checkpoint_store import PostgresCheckpointStore
+from switchboard_audit.domain import EntryDraft
+from switchboard_audit.encoding import entry_leaf_hash
+from switchboard_audit.settings import AuditSettings
+from switchboard_audit.signing import KeyVault
+from switchboard_audit.store import PostgresAuditStore
+from switchboard_deploy.testing import TEST_JWT_SECRET, eventually, mint_token
+from switchboard_shared.db import role_dsn
+from switchboard_shared.merkle import Frontier, NodeId, leaf_hash
+from switchboard_shared.signed_note import NoteSigner, sign_note
+from switchboard_shared.tlog_checkpoint import Checkpoint
+
+pytestmark = pytest.mark.integration
+
+ENTRIES = 20
+HEADERS = {"Authorization": f"Bearer {mint_token(role='super_admin', tenant_id=None)}"}
+UNREACHABLE_BROKER = "127.0.0.1:9"  # this log is fed through its store, not the bus
+
+
+@dataclass
+class PrivateLog:
+    client: AsyncTestClient
+    settings: AuditSettings
+    store: PostgresAuditStore
+    keys: PostgresCheckpointStore
+    schema: str
+    owner_url: str
+
+    def owner(self) -> psycopg.Connection[dict[str, Any]]:
+        conn = psycopg.connect(self.owner_url, autocommit=True, row_factory=dict_row)
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+        return conn
+
+    async def verify(self, *, full: bool) -> dict[str, Any]:
+        params = {"full": "true" if full else "false"}
+        response = await self.client.get("/api/audit/verify", params=params, headers=HEADERS)
+        assert response.status_code == 200, response.text
+        report: dict[str, Any] = response.json()
+        return report
+
+    async def checkpoint(self) -> dict[str, Any]:
+        response = await self.client.post("/api/audit/checkpoint", headers=HEADERS)
+        assert response.status_code == 201, response.text
+        made: dict[str, Any] = response.json()
+        return made
+
+
+def drafts(first: int, count: int) -> list[EntryDraft]:
+    return [
+        EntryDraft(
+            event_id=str(uuid.uuid4()), occurred_at=datetime.now(UTC), action=f"step.{n}",
+            result="success", actor_id="actor-1", params={"n": n, "amount": n * 10},
+        )
+        for n in range(first, first + count)
+    ]  # fmt: skip
+
+
+@pytest.fixture
+async def log(infrastructure) -> AsyncIterator[PrivateLog]:
+    name = f"audit-tamper-{uuid.uuid4().hex[:10]}"
+    settings = AuditSettings(
+        service_name=name,
+        database_url=infrastructure.database_url,
+        kafka_bootstrap_servers=UNREACHABLE_BROKER,
+        kafka_enable_idempotence=False,
+        jwt_secret=TEST_JWT_SECRET,
+        consumer_group=name,
+    )
+    async with AsyncTestClient(build_app(settings)) as client:
+
+        async def migrated() -> bool:
+            response = await client.get("/api/audit/public-keys", headers=HEADERS)
+            return response.status_code == 200
+
+        await eventually(migrated, "the private log's schema", 30)
+        dsn = role_dsn(infrastructure.database_url, settings.db_role, None)
+        async with AsyncConnectionPool(
+            dsn, min_size=1, max_size=2, open=False, kwargs={"row_factory": dict_row}
+        ) as pool:
+            store = PostgresAuditStore(pool)
+            private = PrivateLog(
+                client, settings, store, PostgresCheckpointStore(pool), name.replace("-", "_"),
+                infrastructure.database_url,
+            )  # fmt: skip
+            await store.append(drafts(1, ENTRIES - 5))
+            await private.checkpoint()
+            await store.append(drafts(ENTRIES - 4, 5))
+            await private.checkpoint()
+            yield private
+
+
+def without_triggers(conn: psycopg.Connection[dict[str, Any]], *tables: str) -> None:
+    for table in tables:
+        conn.execute(sql.SQL("ALTER TABLE {} DISABLE TRIGGER USER").format(sql.Identifier(table)))
+
+
+def kinds(report: dict[str, Any]) -> set[str]:
+    return {p["kind"] for p in report["problems"]}
+
+
+async def test_the_untouched_log_verifies(log: PrivateLog):
+    report = await log.verify(full=True)
+    assert report["valid"] is True, report
+    assert (report["entries_checked"], report["verified_tree_size"]) == (ENTRIES, ENTRIES)
+
+
+async def test_a_changed_entry_is_named(log: PrivateLog):
+    with log.owner() as conn:
+        without_triggers(conn, "entries")
+        conn.execute('UPDATE entries SET params = \'{"n": 7, "amount": 1}\' WHERE seq = 7')
+    report = await log.verify(full=True)
+    assert report["valid"] is False
+    assert report["first_broken_seq"] == 7
+    assert {"changed_entry", "checkpoint_mismatch"} <= kinds(report)
+
+
+async def test_an_entry_deleted_from_the_middle_is_named(log: PrivateLog):
+    with log.owner() as conn:
+        without_triggers(conn, "entries")
+        conn.execute("DELETE FROM entries WHERE seq = 9")
+    report = await log.verify(full=True)
+    assert report["valid"] is False
+    assert report["first_broken_seq"] == 9
+    assert "missing_entry" in kinds(report)
+
+
+async def test_a_cut_off_tail_is_smaller_than_the_signed_checkpoint(log: PrivateLog):
+    assert (await log.verify(full=True))["valid"] is True
+    with log.owner() as conn:
+        without_triggers(conn, "entries")
+        conn.execute("DELETE FROM entries WHERE seq > %s", (ENTRIES - 3,))
+    for full in (False, True):
+        report = await log.verify(full=full)
+        assert report["valid"] is False, report
+        assert "log_truncated" in kinds(report), report
+
+
+async def test_a_log_rewritten_and_rehashed_fails_against_the_signed_roots(log: PrivateLog):
+    assert (await log.verify(full=True))["valid"] is True
+    with log.owner() as conn:
+        without_triggers(conn, "entries", "tree_nodes")
+        conn.execute("UPDATE entries SET reason = 'rewritten' WHERE seq % 2 = 0")
+        nodes = await rehashed_tree(log)
+        conn.execute("DELETE FROM tree_nodes")
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO tree_nodes (level, idx, hash) VALUES (%s, %s, %s)",
+                [(level, idx, value) for (level, idx), value in nodes.items()],
+            )
+    incremental = await log.verify(full=False)
+    assert incremental["valid"] is False
+    assert "tree_changed" in kinds(incremental)
+    full = await log.verify(full=True)
+    assert full["valid"] is False
+    assert kinds(full) == {"checkpoint_mismatch"}
+    await log.store.append(drafts(ENTRIES + 1, 1))
+    refused = await log.client.post("/api/audit/checkpoint", headers=HEADERS)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"] == "log_forked"
+
+
+async def rehashed_tree(log: PrivateLog) -> dict[NodeId, bytes]:
+    nodes: dict[NodeId, bytes] = {}
+    frontier = Frontier()
+    async for batch in log.store.walk(after=0):
+        for stored in batch:
+            nodes.update(frontier.append(entry_leaf_hash(stored.entry)))
+    return nodes
+
+
+async def test_a_checkpoint_signed_by_an_unknown_key_is_reported(log: PrivateLog):
+    stranger = NoteSigner(log.settings.log_origin, Ed25519PrivateKey.generate())
+    root = leaf_hash(b"a tree nobody grew")
+    note = sign_note(Checkpoint(log.settings.log_origin, ENTRIES, root).text(), [stranger])
+    with log.owner() as conn:
+        conn.execute(
+            "INSERT INTO checkpoints (tree_size, root_hash, key_id, note) VALUES (%s, %s, %s, %s)",
+            (ENTRIES, root, stranger.verifier.key_id.hex(), note),
+        )
+    report = await log.verify(full=True)
+    assert report["valid"] is False
+    assert kinds(report) == {"untrusted_checkpoint"}
+
+
+async def test_a_genuinely_signed_checkpoint_that_is_no_extension_is_reported(log: PrivateLog):
+    """The signing key itself leaked: its signature verifies, the tree it names does not."""
+    [key] = await log.keys.keys()
+    signer = KeyVault(log.settings.encryption_secret).signer(key)
+    assert (await log.verify(full=True))["valid"] is True
+    root = leaf_hash(b"a forked history")
+    note = sign_note(Checkpoint(log.settings.log_origin, ENTRIES + 5, root).text(), [signer])
+    await log.store.append(drafts(ENTRIES + 1, 5))
+    with log.owner() as conn:
+        conn.execute(
+            "INSERT INTO checkpoints (tree_size, root_hash, key_id, note) VALUES (%s, %s, %s, %s)",
+            (ENTRIES + 5, root, key.key_id, note),
+        )
+    for full in (False, True):
+        report = await log.verify(full=full)
+        assert report["valid"] is False, report
+        assert kinds(report) == {"checkpoint_mismatch"}, report
+
+
+async def test_a_signed_checkpoint_row_whose_columns_were_changed_is_reported(log: PrivateLog):
+    with log.owner() as conn:
+        without_triggers(conn, "checkpoints")
+        conn.execute("UPDATE checkpoints SET tree_size = tree_size - 1 WHERE id = 1")
+    report = await log.verify(full=True)
+    assert kinds(report) == {"untrusted_checkpoint"}
