@@ -44,6 +44,7 @@ def build_app(settings: AuditSettings) -> Litestar:
     background: list[asyncio.Task[None]] = []
 
     async def start_checkpoints(_: Runtime) -> None:
+        await store.catch_up()
         await checkpointer.signer()
         schedule = checkpoint_forever(
             checkpointer,

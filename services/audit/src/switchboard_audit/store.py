@@ -98,6 +98,28 @@ class PostgresAuditStore:
             await _insert_nodes(conn, made)
             return entries
 
+    async def catch_up(self) -> int:
+        """Grows the tree over entries it does not cover yet (those of the former hash chain);
+        answers how many leaves it added."""
+        added = 0
+        while True:
+            async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
+                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))
+                size = await _tree_size(conn)
+                cursor = await conn.execute(_UNCOVERED, (size, WALK_BATCH))
+                entries = [Entry(**row) for row in await cursor.fetchall()]
+                if not entries:
+                    return added
+                if [e.seq for e in entries] != list(range(size + 1, size + 1 + len(entries))):
+                    raise RuntimeError(
+                        f"audit entries after {size} have gaps; the tree cannot grow"
+                    )
+                frontier = Frontier.at(size, await _nodes(conn, frontier_ids(size)))
+                await _insert_nodes(
+                    conn, [n for e in entries for n in frontier.append(entry_leaf_hash(e))]
+                )
+                added += len(entries)
+
     async def find(self, query: EntryQuery) -> list[Entry]:
         conditions, values = _conditions(query)
         where = " AND ".join(conditions) or "TRUE"
@@ -154,6 +176,8 @@ _WALK = (
     "LEFT JOIN tree_nodes n ON n.level = 0 AND n.idx = e.seq - 1 "
     "WHERE e.seq > %s ORDER BY e.seq LIMIT %s"
 ).encode()
+
+_UNCOVERED = f"SELECT {COLUMNS} FROM entries WHERE seq > %s ORDER BY seq LIMIT %s".encode()  # noqa: S608
 
 _INSERT = (
     "INSERT INTO entries (seq, event_id, occurred_at, recorded_at, actor_id, actor_email, "

@@ -2,6 +2,14 @@
 -- given by the single writer (an identity would leave holes after a rollback).
 ALTER TABLE entries ALTER COLUMN seq DROP IDENTITY IF EXISTS;
 ALTER TABLE entries DROP COLUMN prev_hash, DROP COLUMN hash;
+-- Entries of the former hash chain are renumbered without gaps (in their order), once; the
+-- service then grows the tree over them before it appends anything new.
+ALTER TABLE entries DISABLE TRIGGER entries_append_only;
+UPDATE entries e SET seq = -r.rn
+    FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM entries) r
+    WHERE e.seq = r.seq;
+UPDATE entries SET seq = -seq;
+ALTER TABLE entries ENABLE TRIGGER entries_append_only;
 ALTER TABLE entries ADD CONSTRAINT entries_seq_positive CHECK (seq > 0);
 
 -- Every complete subtree: (level, idx) covers leaves [idx * 2^level, (idx + 1) * 2^level).
