@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,7 +52,8 @@ class Entry(EntryDraft):
 
 
 def place(draft: EntryDraft, seq: int, recorded_at: datetime) -> Entry:
-    return Entry(**asdict(draft), seq=seq, recorded_at=recorded_at)
+    values = {f.name: getattr(draft, f.name) for f in fields(EntryDraft)}
+    return Entry(**values, seq=seq, recorded_at=recorded_at)
 
 
 def _secret_key(key: str) -> bool:

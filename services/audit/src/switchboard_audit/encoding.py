@@ -20,24 +20,17 @@ def timestamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _default(value: Any) -> str:
-    if isinstance(value, datetime):
-        return timestamp(value)
-    raise TypeError(f"not serialisable: {type(value).__name__}")
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
 
 
 def canonical_bytes(entry: Entry) -> bytes:
     """One JSON object of LEAF_FIELDS: keys sorted, no spaces, UTF-8 without escapes."""
-    values = {name: getattr(entry, name) for name in LEAF_FIELDS}
-    text = json.dumps(
-        values,
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-        default=_default,
-    )
-    return text.encode()
+    values: dict[str, Any] = {name: getattr(entry, name) for name in LEAF_FIELDS}
+    values["occurred_at"] = timestamp(entry.occurred_at)
+    values["recorded_at"] = timestamp(entry.recorded_at)
+    return _ENCODER.encode(values).encode()
 
 
 def entry_leaf_hash(entry: Entry) -> bytes:

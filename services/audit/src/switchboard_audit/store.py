@@ -7,8 +7,9 @@ subtree they complete. Proofs then read only the O(log n) nodes they name.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -136,15 +137,24 @@ class PostgresAuditStore:
         return Entry(**row) if row else None
 
     async def walk(self, after: int) -> AsyncIterator[list[StoredEntry]]:
+        """Ranges of seq, each fetched while the caller still works on the one before."""
+        end = (await self.shape()).max_seq
+        pending = asyncio.create_task(self._range(after, after + WALK_BATCH))
         while True:
-            async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
-                cursor = await conn.execute(_WALK, (after, WALK_BATCH))
-                rows = await cursor.fetchall()
-            if not rows:
+            batch = await pending
+            after += WALK_BATCH
+            if after < end:
+                pending = asyncio.create_task(self._range(after, after + WALK_BATCH))
+                await asyncio.sleep(0)  # lets the next query reach the server before we yield
+            if batch:
+                yield batch
+            if after >= end:
                 return
-            batch = [_stored(row) for row in rows]
-            yield batch
-            after = batch[-1].entry.seq
+
+    async def _range(self, after: int, last: int) -> list[StoredEntry]:
+        async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
+            cursor = await conn.execute(_WALK, (after, last))
+            return [_stored(row) for row in await cursor.fetchall()]
 
     async def tree_size(self) -> int:
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
@@ -174,7 +184,7 @@ class PostgresAuditStore:
 _WALK = (
     f"SELECT {COLUMNS.replace('seq,', 'e.seq,', 1)}, n.hash AS stored_leaf FROM entries e "  # noqa: S608
     "LEFT JOIN tree_nodes n ON n.level = 0 AND n.idx = e.seq - 1 "
-    "WHERE e.seq > %s ORDER BY e.seq LIMIT %s"
+    "WHERE e.seq > %s AND e.seq <= %s ORDER BY e.seq"
 ).encode()
 
 _UNCOVERED = f"SELECT {COLUMNS} FROM entries WHERE seq > %s ORDER BY seq LIMIT %s".encode()  # noqa: S608
@@ -227,7 +237,7 @@ async def _insert_entries(
             column.append(value)
     cursor = await conn.execute(_INSERT, columns)
     stored = {row["seq"]: row["params"] for row in await cursor.fetchall()}
-    return [Entry(**{**asdict(e), "params": dict(stored[e.seq])}) for e in placed]
+    return [replace(e, params=dict(stored[e.seq])) for e in placed]
 
 
 async def _insert_nodes(conn: Connection, nodes: Sequence[tuple[NodeId, bytes]]) -> None:

@@ -99,8 +99,11 @@ class Replay:
         self._compare()
 
     def _compare(self) -> None:
+        claims = self._by_size.get(self.frontier.size)
+        if not claims:
+            return
         root = self.frontier.root()
-        for claim in self._by_size.get(self.frontier.size, []):
+        for claim in claims:
             if claim.root_hash == root:
                 if self.verified is None or claim.tree_size >= self.verified.tree_size:
                     self.verified = claim
