@@ -17,9 +17,9 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from switchboard_audit.domain import Entry, EntryDraft, place
-from switchboard_audit.encoding import entry_leaf_hash
+from switchboard_audit.encoding import canonical_bytes
 from switchboard_shared.db import ALL_TENANTS, Connection, tenant_transaction
-from switchboard_shared.merkle import Frontier, NodeId, frontier_ids
+from switchboard_shared.merkle import Frontier, NodeId, frontier_ids, leaf_hash
 
 APPEND_LOCK = 0x5357_4155_4449_54  # one advisory lock: one writer grows the tree at a time
 WALK_BATCH = 5000
@@ -45,11 +45,11 @@ class EntryQuery:
 
 
 @dataclass(frozen=True)
-class StoredEntry:
-    """An entry as the table holds it, with the leaf hash the tree recorded for it."""
+class StoredLeaf:
+    """An entry's seq with the leaf hash the tree recorded for it (None: none recorded)."""
 
-    entry: Entry
-    stored_leaf: bytes | None
+    seq: int
+    hash: bytes | None
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,11 @@ class AuditStore(Protocol):
 
     async def get(self, seq: int, scope: str) -> Entry | None: ...
 
-    def walk(self, after: int) -> AsyncIterator[list[StoredEntry]]:
-        """Every entry after `after` in sequence order, in batches (platform scope)."""
+    def walk(self, after: int) -> AsyncIterator[list[StoredLeaf]]:
+        """The seq and recorded leaf of every entry after `after`, in order, in batches."""
+
+    async def unfaithful(self, after: int, limit: int) -> list[int]:
+        """Up to `limit` entries after `after` whose recorded leaf is not their content."""
 
     async def tree_size(self) -> int: ...
 
@@ -93,10 +96,8 @@ class PostgresAuditStore:
             if not fresh:
                 return []
             size = await _tree_size(conn)
-            frontier = Frontier.at(size, await _nodes(conn, frontier_ids(size)))
             entries = await _insert_entries(conn, fresh, first_seq=size + 1)
-            made = [node for e in entries for node in frontier.append(entry_leaf_hash(e))]
-            await _insert_nodes(conn, made)
+            await _grow(conn, size, entries)
             return entries
 
     async def catch_up(self) -> int:
@@ -115,10 +116,7 @@ class PostgresAuditStore:
                     raise RuntimeError(
                         f"audit entries after {size} have gaps; the tree cannot grow"
                     )
-                frontier = Frontier.at(size, await _nodes(conn, frontier_ids(size)))
-                await _insert_nodes(
-                    conn, [n for e in entries for n in frontier.append(entry_leaf_hash(e))]
-                )
+                await _grow(conn, size, entries)
                 added += len(entries)
 
     async def find(self, query: EntryQuery) -> list[Entry]:
@@ -136,25 +134,36 @@ class PostgresAuditStore:
             row = await cursor.fetchone()
         return Entry(**row) if row else None
 
-    async def walk(self, after: int) -> AsyncIterator[list[StoredEntry]]:
+    async def walk(self, after: int) -> AsyncIterator[list[StoredLeaf]]:
         """Ranges of seq, each fetched while the caller still works on the one before."""
         end = (await self.shape()).max_seq
         pending = asyncio.create_task(self._range(after, after + WALK_BATCH))
-        while True:
-            batch = await pending
-            after += WALK_BATCH
-            if after < end:
-                pending = asyncio.create_task(self._range(after, after + WALK_BATCH))
-                await asyncio.sleep(0)  # lets the next query reach the server before we yield
-            if batch:
-                yield batch
-            if after >= end:
-                return
+        try:
+            while True:
+                batch = await pending
+                after += WALK_BATCH
+                if after < end:
+                    pending = asyncio.create_task(self._range(after, after + WALK_BATCH))
+                    await asyncio.sleep(0)  # the next query reaches the server before we yield
+                if batch:
+                    yield batch
+                if after >= end:
+                    return
+        finally:
+            pending.cancel()
 
-    async def _range(self, after: int, last: int) -> list[StoredEntry]:
+    async def _range(self, after: int, last: int) -> list[StoredLeaf]:
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
             cursor = await conn.execute(_WALK, (after, last))
-            return [_stored(row) for row in await cursor.fetchall()]
+            return [StoredLeaf(row["seq"], _bytes(row["hash"])) for row in await cursor.fetchall()]
+
+    async def unfaithful(self, after: int, limit: int) -> list[int]:
+        """Entries after `after` whose recorded leaf is not their content: the stored leaf
+        bytes do not hash to the leaf, or do not say what the row's columns say. The check
+        runs in PostgreSQL, with pg_catalog functions named explicitly."""
+        async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
+            cursor = await conn.execute(_UNFAITHFUL, (after, limit))
+            return [row["seq"] for row in await cursor.fetchall()]
 
     async def tree_size(self) -> int:
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
@@ -182,9 +191,25 @@ class PostgresAuditStore:
 
 
 _WALK = (
-    f"SELECT {COLUMNS.replace('seq,', 'e.seq,', 1)}, n.hash AS stored_leaf FROM entries e "  # noqa: S608
+    b"SELECT e.seq, n.hash FROM entries e "
+    b"LEFT JOIN tree_nodes n ON n.level = 0 AND n.idx = e.seq - 1 "
+    b"WHERE e.seq > %s AND e.seq <= %s ORDER BY e.seq"
+)
+
+_UTC_TEXT = "pg_catalog.to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'"
+_UNFAITHFUL = (
+    "SELECT e.seq FROM entries e "  # noqa: S608
     "LEFT JOIN tree_nodes n ON n.level = 0 AND n.idx = e.seq - 1 "
-    "WHERE e.seq > %s AND e.seq <= %s ORDER BY e.seq"
+    "WHERE e.seq > %s AND (n.data IS NULL "
+    "OR n.hash <> pg_catalog.sha256('\\x00'::bytea || pg_catalog.convert_to(n.data, 'UTF8')) "
+    "OR n.data::jsonb <> pg_catalog.jsonb_build_object("
+    "'seq', e.seq, 'event_id', e.event_id, "
+    f"'occurred_at', {_UTC_TEXT.format('e.occurred_at')}, "
+    f"'recorded_at', {_UTC_TEXT.format('e.recorded_at')}, "
+    "'actor_id', e.actor_id, 'actor_email', e.actor_email, 'actor_role', e.actor_role, "
+    "'tenant_id', e.tenant_id, 'action', e.action, 'resource', e.resource, "
+    "'params', e.params, 'result', e.result, 'reason', e.reason)) "
+    "ORDER BY e.seq LIMIT %s"
 ).encode()
 
 _UNCOVERED = f"SELECT {COLUMNS} FROM entries WHERE seq > %s ORDER BY seq LIMIT %s".encode()  # noqa: S608
@@ -192,22 +217,43 @@ _UNCOVERED = f"SELECT {COLUMNS} FROM entries WHERE seq > %s ORDER BY seq LIMIT %
 _INSERT = (
     "INSERT INTO entries (seq, event_id, occurred_at, recorded_at, actor_id, actor_email, "
     "actor_role, tenant_id, action, resource, params, result, reason) "
-    "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::timestamptz[], "
-    "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::jsonb[], "
-    "%s::text[], %s::text[]) "
+    "SELECT * FROM unnest(%b::bigint[], %b::text[], %b::timestamptz[], %b::timestamptz[], "
+    "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::jsonb[], "
+    "%b::text[], %b::text[]) "
     "RETURNING seq, params"
 )
 
 
-def _stored(row: dict[str, Any]) -> StoredEntry:
-    leaf = row.pop("stored_leaf")
-    return StoredEntry(Entry(**row), bytes(leaf) if leaf is not None else None)
+def _bytes(value: bytes | memoryview | None) -> bytes | None:
+    return bytes(value) if value is not None else None
+
+
+async def _grow(conn: Connection, size: int, entries: Sequence[Entry]) -> None:
+    """Stores each entry's leaf (its canonical bytes and their hash) and every subtree that
+    became complete."""
+    frontier = Frontier.at(size, await _nodes(conn, frontier_ids(size)))
+    levels: list[int] = []
+    indexes: list[int] = []
+    hashes: list[bytes] = []
+    data: list[str | None] = []
+    for entry in entries:
+        leaf_data = canonical_bytes(entry)
+        for (level, index), value in frontier.append(leaf_hash(leaf_data)):
+            levels.append(level)
+            indexes.append(index)
+            hashes.append(value)
+            data.append(leaf_data.decode() if level == 0 else None)
+    await conn.execute(
+        "INSERT INTO tree_nodes (level, idx, hash, data) "
+        "SELECT * FROM unnest(%b::smallint[], %b::bigint[], %b::bytea[], %b::text[])",
+        (levels, indexes, hashes, data),
+    )
 
 
 async def _claim(conn: Connection, drafts: Sequence[EntryDraft]) -> list[EntryDraft]:
     """The drafts whose event id nobody recorded yet, first occurrence kept, in order."""
     cursor = await conn.execute(
-        "INSERT INTO processed_events (event_id) SELECT unnest(%s::text[]) "
+        "INSERT INTO processed_events (event_id) SELECT unnest(%b::text[]) "
         "ON CONFLICT DO NOTHING RETURNING event_id",
         ([d.event_id for d in drafts],),
     )
@@ -240,14 +286,6 @@ async def _insert_entries(
     return [replace(e, params=dict(stored[e.seq])) for e in placed]
 
 
-async def _insert_nodes(conn: Connection, nodes: Sequence[tuple[NodeId, bytes]]) -> None:
-    await conn.execute(
-        "INSERT INTO tree_nodes (level, idx, hash) "
-        "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])",
-        ([n[0][0] for n in nodes], [n[0][1] for n in nodes], [n[1] for n in nodes]),
-    )
-
-
 async def _tree_size(conn: Connection) -> int:
     cursor = await conn.execute(
         "SELECT idx FROM tree_nodes WHERE level = 0 ORDER BY idx DESC LIMIT 1"
@@ -262,7 +300,7 @@ async def _nodes(conn: Connection, ids: Iterable[NodeId]) -> dict[NodeId, bytes]
         return {}
     cursor = await conn.execute(
         "SELECT n.level, n.idx, n.hash FROM tree_nodes n "
-        "JOIN unnest(%s::smallint[], %s::bigint[]) AS w(level, idx) "
+        "JOIN unnest(%b::smallint[], %b::bigint[]) AS w(level, idx) "
         "ON n.level = w.level AND n.idx = w.idx",
         ([level for level, _ in wanted], [idx for _, idx in wanted]),
     )

@@ -1,9 +1,9 @@
 """How the log is checked: trusted checkpoints, then a replay of the leaves against them.
 
-A checkpoint counts only if a genuine key of the log signed it. The replay recomputes every
-leaf from the entry's canonical bytes, refuses a gap in the sequence, compares each leaf with
-the one the tree recorded, and compares the recomputed root with every checkpoint on the way.
-Nothing here does I/O.
+A checkpoint counts only if a genuine key of the log signed it. The replay refuses a gap in
+the sequence and folds the recorded leaves into roots, comparing each with the checkpoints
+signed at that size; that the recorded leaves are the entries' content is the store's check
+(`AuditStore.unfaithful`). Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard_audit.checkpoint_store import StoredCheckpoint
-from switchboard_audit.encoding import entry_leaf_hash
-from switchboard_audit.store import LogShape, StoredEntry
+from switchboard_audit.store import LogShape, StoredLeaf
 from switchboard_shared.merkle import Frontier
 from switchboard_shared.signed_note import NoteError, NoteVerifier, open_note
 from switchboard_shared.tlog_checkpoint import CheckpointError, parse_checkpoint
@@ -78,23 +77,24 @@ class Replay:
             self._by_size.setdefault(claim.tree_size, []).append(claim)
         self._compare()
 
-    def feed(self, batch: Iterable[StoredEntry]) -> None:
+    def feed(self, batch: Iterable[StoredLeaf]) -> None:
         for stored in batch:
             if self.stopped:
                 return
             self._one(stored)
 
-    def _one(self, stored: StoredEntry) -> None:
+    def _one(self, stored: StoredLeaf) -> None:
         expected = self.frontier.size + 1
-        if stored.entry.seq != expected:
+        if stored.seq != expected:
             self._add(Problem("missing_entry", f"entry {expected} is missing", seq=expected))
             self.stopped = True
             return
-        leaf = entry_leaf_hash(stored.entry)
-        if stored.stored_leaf != leaf:
-            detail = f"entry {expected} does not hash to the leaf the tree recorded"
-            self._add(Problem("changed_entry", detail, seq=expected))
-        self.frontier.append(leaf)
+        if stored.hash is None:
+            detail = f"the tree recorded no leaf for entry {expected}"
+            self._add(Problem("missing_leaf", detail, seq=expected))
+            self.stopped = True
+            return
+        self.frontier.append(stored.hash)
         self.entries_checked += 1
         self._compare()
 

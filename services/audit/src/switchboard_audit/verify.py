@@ -1,13 +1,15 @@
 """The use case that checks the log: incrementally from the last verified checkpoint, or fully.
 
 Incremental: the stored edge of the tree at the last verified checkpoint must still fold to
-its signed root; from there the new entries are replayed against the checkpoints signed since.
+its signed root; from there the new entries are checked against their recorded leaves and the
+leaves replayed against the checkpoints signed since.
 Full: every entry from the first. Either way, a clean run marks the newest matching checkpoint
 as verified, and every key must be genuine (its private half opens under SECRETS_KEY).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -28,6 +30,7 @@ from switchboard_shared.merkle import (
 from switchboard_shared.signed_note import NoteVerifier
 
 log = logging.getLogger(__name__)
+MAX_REPORTED = 20
 
 
 async def verify_log(ports: AuditPorts, principal: Principal, *, full: bool) -> dict[str, Any]:
@@ -43,15 +46,24 @@ async def verify_log(ports: AuditPorts, principal: Principal, *, full: bool) -> 
     problems += await _older_claims(ports, start, older)
     replay = Replay(frontier, [c for c in claims if c not in older])
     if not problems:
+        # PostgreSQL checks the leaves' content while the leaves are folded here.
+        content = asyncio.create_task(_unfaithful(ports, after=frontier.size))
         async for batch in ports.log.walk(after=frontier.size):
             replay.feed(batch)
             if replay.stopped:
                 break
         replay.finish(await ports.log.shape())
+        problems += await content
     problems += replay.problems
     if not problems and replay.verified is not None:
         await ports.checkpoints.add_verification(replay.verified)
     return _report(full or start is None, start, replay, problems, len(claims))
+
+
+async def _unfaithful(ports: AuditPorts, *, after: int) -> list[Problem]:
+    seqs = await ports.log.unfaithful(after, MAX_REPORTED)
+    detail = "entry {} is not what its recorded leaf says (changed after it was appended)"
+    return [Problem("changed_entry", detail.format(seq), seq=seq) for seq in seqs]
 
 
 async def _genuine_keys(ports: AuditPorts) -> tuple[list[NoteVerifier], list[Problem]]:

@@ -10,7 +10,7 @@ from switchboard_audit.checkpoint_store import StoredCheckpoint, Verification
 from switchboard_audit.domain import Entry, EntryDraft, place
 from switchboard_audit.encoding import entry_leaf_hash
 from switchboard_audit.signing import StoredKey
-from switchboard_audit.store import EntryQuery, LogShape, StoredEntry
+from switchboard_audit.store import EntryQuery, LogShape, StoredLeaf
 from switchboard_shared.merkle import Frontier, NodeId
 
 
@@ -42,14 +42,18 @@ class MemoryAuditStore:
         entry = self.entries.get(seq)
         return entry if entry and scope in ("*", entry.tenant_id) else None
 
-    async def walk(self, after: int) -> AsyncIterator[list[StoredEntry]]:
-        batch = [
-            StoredEntry(e, self.tree.get((0, e.seq - 1)))
-            for seq, e in sorted(self.entries.items())
-            if seq > after
-        ]
-        if batch:
+    async def walk(self, after: int) -> AsyncIterator[list[StoredLeaf]]:
+        batch = [StoredLeaf(seq, self.tree.get((0, seq - 1))) for seq in sorted(self.entries)]
+        if batch := [leaf for leaf in batch if leaf.seq > after]:
             yield batch
+
+    async def unfaithful(self, after: int, limit: int) -> list[int]:
+        changed = [
+            seq
+            for seq, entry in sorted(self.entries.items())
+            if seq > after and self.tree.get((0, seq - 1)) != entry_leaf_hash(entry)
+        ]
+        return changed[:limit]
 
     async def tree_size(self) -> int:
         return sum(1 for level, _ in self.tree if level == 0)

@@ -13,10 +13,12 @@ ALTER TABLE entries ENABLE TRIGGER entries_append_only;
 ALTER TABLE entries ADD CONSTRAINT entries_seq_positive CHECK (seq > 0);
 
 -- Every complete subtree: (level, idx) covers leaves [idx * 2^level, (idx + 1) * 2^level).
+-- A leaf (level 0) also keeps the canonical bytes it is the hash of (docs/audit-log.md).
 CREATE TABLE tree_nodes (
     level smallint NOT NULL CHECK (level BETWEEN 0 AND 62),
     idx bigint NOT NULL CHECK (idx >= 0),
     hash bytea NOT NULL CHECK (length(hash) = 32),
+    data text CHECK ((level = 0) = (data IS NOT NULL)),
     PRIMARY KEY (level, idx)
 );
 
