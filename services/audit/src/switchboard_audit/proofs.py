@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from switchboard_audit.encoding import entry_leaf_hash
+from switchboard_audit.encoding import canonical_bytes, entry_leaf_hash
 from switchboard_audit.handlers import entry_view
 from switchboard_audit.ports import AuditPorts
 from switchboard_shared.auth.principal import Principal
@@ -31,7 +31,12 @@ async def entry_with_leaf(ports: AuditPorts, principal: Principal, seq: int) -> 
     entry = await ports.log.get(seq, principal.tenant_scope())
     if entry is None:
         raise NotFound(f"no audit entry {seq}", code="entry_not_found")
-    return {**entry_view(entry), "leaf_index": seq - 1, "leaf_hash": b64(entry_leaf_hash(entry))}
+    return {
+        **entry_view(entry),
+        "leaf_index": seq - 1,
+        "leaf_data": canonical_bytes(entry).decode(),
+        "leaf_hash": b64(entry_leaf_hash(entry)),
+    }
 
 
 async def inclusion_proof(

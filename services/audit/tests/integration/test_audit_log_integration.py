@@ -20,7 +20,12 @@ from switchboard_deploy.testing import TEST_JWT_SECRET, eventually, mint_token, 
 from switchboard_shared.bus import EventBus, create_broker
 from switchboard_shared.db import role_dsn
 from switchboard_shared.events import AuditEvent, AuditResult, ControlCommand
-from switchboard_shared.merkle import ProofError, verify_consistency, verify_inclusion
+from switchboard_shared.merkle import (
+    ProofError,
+    leaf_hash,
+    verify_consistency,
+    verify_inclusion,
+)
 from switchboard_shared.signed_note import open_note, parse_vkey
 from switchboard_shared.tlog_checkpoint import parse_checkpoint
 from switchboard_shared.topics import AUDIT_CHECKPOINTS, AUDIT_EVENTS, CONTROL_COMMANDS
@@ -111,7 +116,9 @@ async def test_an_audit_event_from_the_bus_becomes_a_masked_chained_entry(client
     single = await client.get(f"/api/audit/entries/{entry['seq']}", headers=bearer(**PLATFORM))
     assert single.status_code == 200, single.text
     assert single.json()["leaf_index"] == entry["seq"] - 1
-    assert len(base64.b64decode(single.json()["leaf_hash"])) == 32
+    leaf_data = single.json()["leaf_data"].encode()
+    assert base64.b64decode(single.json()["leaf_hash"]) == leaf_hash(leaf_data)
+    assert json.loads(leaf_data)["params"] == entry["params"]
 
 
 async def test_a_redelivered_event_is_recorded_once(client, bus):
