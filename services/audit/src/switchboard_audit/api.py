@@ -16,7 +16,13 @@ from switchboard_audit.checkpoints import LogForked
 from switchboard_audit.domain import RESULTS
 from switchboard_audit.handlers import list_entries
 from switchboard_audit.ports import AuditPorts
-from switchboard_audit.proofs import b64, consistency_proof, entry_with_leaf, inclusion_proof
+from switchboard_audit.proofs import (
+    b64,
+    consistency_proof,
+    entry_with_leaf,
+    export_page,
+    inclusion_proof,
+)
 from switchboard_audit.store import EntryQuery
 from switchboard_audit.verify import verify_log
 from switchboard_shared.auth.guards import provide_principal, requires
@@ -25,6 +31,7 @@ from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import BadRequest, Conflict, NotFound
 
 MAX_LIMIT = 500
+MAX_EXPORT = 10_000
 SIZE = Parameter(ge=1, le=2**62, required=False, default=None)
 
 
@@ -114,6 +121,15 @@ class ProofController(Controller):
         tree_size: int | None = SIZE,
     ) -> dict[str, Any]:
         return await inclusion_proof(ports, principal, seq, tree_size)
+
+    @get("/export", guards=[requires(Permission.AUDIT_VERIFY)])
+    async def export(
+        self,
+        ports: NamedDependency[AuditPorts],
+        after: int = Parameter(default=0, ge=0),
+        limit: int = Parameter(default=1000, ge=1, le=MAX_EXPORT),
+    ) -> dict[str, Any]:
+        return await export_page(ports, after, limit)
 
     @get("/consistency")
     async def consistency(

@@ -68,6 +68,14 @@ async def consistency_proof(ports: AuditPorts, first: int, second: int | None) -
     return {"first": first, "second": second, "hashes": hashes}
 
 
+async def export_page(ports: AuditPorts, after: int, limit: int) -> dict[str, Any]:
+    """Entries as canonical bytes, in order: the lines of an export (docs/audit-log.md)."""
+    entries = await ports.log.after(after, limit)
+    last = (await ports.log.shape()).max_seq
+    next_after = after + limit if after + limit < last else None
+    return {"lines": [canonical_bytes(e).decode() for e in entries], "next_after": next_after}
+
+
 async def _signed_size(ports: AuditPorts) -> int:
     """Without a size, proofs are made against the latest signed checkpoint."""
     latest = await ports.checkpoints.latest()

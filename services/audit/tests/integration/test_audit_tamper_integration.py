@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -27,10 +28,13 @@ from switchboard_audit.encoding import canonical_bytes
 from switchboard_audit.settings import AuditSettings
 from switchboard_audit.signing import KeyVault
 from switchboard_audit.store import EntryQuery, PostgresAuditStore
+from switchboard_deploy.audit_cli import export_log
+from switchboard_deploy.cli import main as cli_main
 from switchboard_deploy.testing import TEST_JWT_SECRET, eventually, mint_token
+from switchboard_shared.audit_export import read_export, verify_export
 from switchboard_shared.db import role_dsn
 from switchboard_shared.merkle import Frontier, NodeId, leaf_hash
-from switchboard_shared.signed_note import NoteSigner, sign_note
+from switchboard_shared.signed_note import NoteSigner, parse_vkey, sign_note
 from switchboard_shared.tlog_checkpoint import Checkpoint
 
 pytestmark = pytest.mark.integration
@@ -233,3 +237,30 @@ async def test_a_signed_checkpoint_row_whose_columns_were_changed_is_reported(lo
         conn.execute("UPDATE checkpoints SET tree_size = tree_size - 1 WHERE id = 1")
     report = await log.verify(full=True)
     assert kinds(report) == {"untrusted_checkpoint"}
+
+
+async def test_an_export_verifies_offline_and_a_tampered_log_exports_as_broken(
+    log: PrivateLog, tmp_path: Path
+):
+    """Offline: the file and a trusted key only; nothing here reads the database."""
+    log.client.headers.update(HEADERS)
+    keys = (await log.client.get("/api/audit/public-keys")).json()["keys"]
+    trusted = [parse_vkey(k["vkey"]) for k in keys]
+    intact = tmp_path / "intact.jsonl"
+    assert await export_log(log.client, intact) == ENTRIES
+    report = verify_export(*read_export(intact), trusted)
+    assert report.valid, report.problems
+    assert (report.entries_checked, report.verified_tree_size) == (ENTRIES, ENTRIES)
+    with log.owner() as conn:
+        without_triggers(conn, "entries")
+        conn.execute("UPDATE entries SET action = 'rewritten' WHERE seq = 17")
+    tampered = tmp_path / "tampered.jsonl"
+    await export_log(log.client, tampered)
+    broken = verify_export(*read_export(tampered), trusted)
+    assert not broken.valid
+    assert (broken.first_broken_seq, broken.verified_tree_size) == (ENTRIES - 4, ENTRIES - 5)
+    stranger = NoteSigner(log.settings.log_origin, Ed25519PrivateKey.generate()).verifier
+    assert verify_export(*read_export(intact), [stranger]).checkpoints_trusted == 0
+    command = ["audit", "verify", "--vkey", keys[0]["vkey"], "--offline"]
+    assert cli_main([*command, str(intact)]) == 0
+    assert cli_main([*command, str(tampered)]) == 1

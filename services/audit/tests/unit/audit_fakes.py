@@ -42,6 +42,9 @@ class MemoryAuditStore:
         entry = self.entries.get(seq)
         return entry if entry and scope in ("*", entry.tenant_id) else None
 
+    async def after(self, after: int, limit: int) -> list[Entry]:
+        return [e for seq, e in sorted(self.entries.items()) if after < seq <= after + limit]
+
     async def walk(self, after: int) -> AsyncIterator[list[StoredLeaf]]:
         batch = [StoredLeaf(seq, self.tree.get((0, seq - 1))) for seq in sorted(self.entries)]
         if batch := [leaf for leaf in batch if leaf.seq > after]:
