@@ -9,13 +9,14 @@ line). The keys in the header are informative only: verification uses the keys i
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from switchboard_shared.merkle import Frontier, leaf_hash
+from switchboard_shared.merkle import Frontier, ProofError, leaf_hash, verify_consistency
 from switchboard_shared.signed_note import NoteError, NoteVerifier, open_note
 from switchboard_shared.tlog_checkpoint import CheckpointError, parse_checkpoint
 
@@ -24,9 +25,16 @@ EXPORT_FORMAT = "switchboard-audit-export/v1"
 
 @dataclass(frozen=True)
 class ExportHeader:
+    """`start_size`/`start_edge`: the tree before the first line (base64 hashes of its
+    `frontier_ids`), for a log whose older entries were archived; `proofs`: consistency proofs
+    (base64) from the last line's size to checkpoints of larger trees, by their size."""
+
     origin: str
     checkpoints: list[str]
     public_keys: list[str]
+    start_size: int = 0
+    start_edge: list[str] = field(default_factory=list)
+    proofs: dict[str, list[str]] = field(default_factory=dict)
 
     def line(self) -> bytes:
         values = {"format": EXPORT_FORMAT, **self.__dict__}
@@ -48,7 +56,14 @@ def read_export(path: Path) -> tuple[ExportHeader, Iterator[bytes]]:
     if first.get("format") != EXPORT_FORMAT:
         handle.close()
         raise ValueError(f"{path} is not an audit log export ({EXPORT_FORMAT})")
-    header = ExportHeader(first["origin"], list(first["checkpoints"]), list(first["public_keys"]))
+    header = ExportHeader(
+        first["origin"],
+        list(first["checkpoints"]),
+        list(first["public_keys"]),
+        int(first.get("start_size", 0)),
+        list(first.get("start_edge", [])),
+        dict(first.get("proofs", {})),
+    )
 
     def lines() -> Iterator[bytes]:
         with handle:
@@ -99,7 +114,9 @@ def verify_export(
     """Replays the leaves of the file against every checkpoint the given keys signed."""
     report = OfflineReport()
     claims = _claims(header.checkpoints, verifiers, header.origin, report)
-    frontier, checked_from = Frontier(), 0
+    edge = [base64.b64decode(h) for h in header.start_edge]
+    frontier = Frontier(header.start_size, edge)
+    checked_from = header.start_size
     for line in lines:
         expected = frontier.size + 1
         if _seq(line) != expected:
@@ -118,11 +135,35 @@ def verify_export(
             report.first_broken_seq = checked_from + 1
             return report
         report.verified_tree_size = checked_from = frontier.size
-    signed = max(claims, default=0)
-    if signed > frontier.size:
-        report.problems.append(f"the export ends at {frontier.size}; a checkpoint signed {signed}")
-        report.first_broken_seq = frontier.size + 1
+    _beyond(header, claims, frontier, report)
     return report
+
+
+def _beyond(
+    header: ExportHeader, claims: dict[int, bytes], frontier: Frontier, report: OfflineReport
+) -> None:
+    """Checkpoints of larger trees: the export must be their prefix, by a consistency proof."""
+    for size, root in sorted(claims.items()):
+        if size <= frontier.size:
+            continue
+        proof = header.proofs.get(str(size))
+        if proof is None:
+            report.problems.append(
+                f"the export ends at {frontier.size}; a checkpoint signed {size}"
+            )
+            report.first_broken_seq = frontier.size + 1
+            return
+        try:
+            hashes = [base64.b64decode(h) for h in proof]
+            verify_consistency(frontier.size, size, frontier.root(), root, hashes)
+        except (ProofError, ValueError) as error:
+            report.problems.append(
+                f"the export ends at {frontier.size}, not a prefix of the checkpoint signed "
+                f"for size {size}: {error}"
+            )
+            report.first_broken_seq = max(report.verified_tree_size, header.start_size) + 1
+            return
+        report.verified_tree_size = frontier.size
 
 
 def _seq(line: bytes) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from pathlib import Path
@@ -15,7 +16,15 @@ from switchboard_shared.audit_export import (
     verify_export,
     write_export,
 )
-from switchboard_shared.merkle import leaf_hash, root_of
+from switchboard_shared.merkle import (
+    Frontier,
+    NodeId,
+    consistency_plan,
+    frontier_ids,
+    leaf_hash,
+    proof_hashes,
+    root_of,
+)
 from switchboard_shared.signed_note import NoteSigner, sign_note
 from switchboard_shared.tlog_checkpoint import Checkpoint
 
@@ -96,3 +105,36 @@ def test_the_header_is_one_json_line() -> None:
     first, second = out.getvalue().splitlines()
     assert json.loads(first)["format"] == "switchboard-audit-export/v1"
     assert second == lines(1)[0]
+
+
+def b64(value: bytes) -> str:
+    return base64.b64encode(value).decode()
+
+
+def slice_header(entries: list[bytes], start: int, end: int, signed: int) -> ExportHeader:
+    """Lines start+1..end of a log whose checkpoint covers `signed` entries."""
+    nodes: dict[NodeId, bytes] = {}
+    frontier = Frontier()
+    for line in entries:
+        nodes.update(frontier.append(leaf_hash(line)))
+    edge = [b64(nodes[node]) for node in frontier_ids(start)]
+    proof = [b64(h) for h in proof_hashes(consistency_plan(end, signed), nodes)]
+    return ExportHeader(
+        ORIGIN, [note(entries, signed)], [SIGNER.verifier.vkey], start, edge, {str(signed): proof}
+    )
+
+
+def test_an_archived_slice_verifies_against_a_checkpoint_of_a_larger_tree() -> None:
+    entries = lines(12)
+    report = verify_export(slice_header(entries, 4, 8, 12), entries[4:8], [SIGNER.verifier])
+    assert report.valid, report.problems
+    assert (report.entries_checked, report.verified_tree_size) == (4, 8)
+
+
+def test_a_changed_line_of_an_archived_slice_is_refused() -> None:
+    entries = lines(12)
+    header = slice_header(entries, 4, 8, 12)
+    changed = [*entries[4:6], b'{"action":"forged","seq":7}', entries[7]]
+    report = verify_export(header, changed, [SIGNER.verifier])
+    assert not report.valid
+    assert report.first_broken_seq == 5
