@@ -40,13 +40,17 @@ async def export_log(client: httpx.AsyncClient, out: Path) -> int:
         notes += [item["note"] for item in page["items"]]
         if not (before := page["next_before"]):
             break
-    header = ExportHeader(keys["origin"], list(reversed(notes)), [k["vkey"] for k in keys["keys"]])
     lines: list[bytes] = []
-    after: int | None = 0
-    while after is not None:
-        page = await _json(client, "/api/audit/export", after=after, limit=EXPORT_PAGE)
+    first = page = await _json(client, "/api/audit/export", after=0, limit=EXPORT_PAGE)
+    while True:
         lines += [line.encode() for line in page["lines"]]
-        after = page["next_after"]
+        if page["next_after"] is None:
+            break
+        page = await _json(client, "/api/audit/export", after=page["next_after"], limit=EXPORT_PAGE)
+    header = ExportHeader(
+        keys["origin"], list(reversed(notes)), [k["vkey"] for k in keys["keys"]],
+        start_size=first["start_size"], start_edge=first["start_edge"],
+    )  # fmt: skip
     with out.open("wb") as handle:
         return write_export(handle, header, lines)
 
@@ -135,6 +139,16 @@ def _checkpoint(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retention(args: argparse.Namespace) -> int:
+    async def run() -> httpx.Response:
+        async with _client(args) as client:
+            return await client.post("/api/audit/retention")
+
+    response = asyncio.run(run())
+    print(response.text, file=sys.stdout if response.is_success else sys.stderr)
+    return 0 if response.is_success else 1
+
+
 def add_audit_commands(commands: Any) -> None:
     audit = commands.add_parser("audit", help="verify, export, query the audit log")
     audit.add_argument(
@@ -159,3 +173,5 @@ def add_audit_commands(commands: Any) -> None:
     checkpoint = sub.add_parser("checkpoint", help="print the latest signed checkpoint")
     checkpoint.add_argument("--sign", action="store_true", help="sign one now first")
     checkpoint.set_defaults(func=_checkpoint)
+    retention = sub.add_parser("retention", help="archive and remove entries past their time")
+    retention.set_defaults(func=_retention)

@@ -23,6 +23,7 @@ from switchboard_audit.proofs import (
     export_page,
     inclusion_proof,
 )
+from switchboard_audit.retention import Retention, RetentionRefused
 from switchboard_audit.store import EntryQuery
 from switchboard_audit.verify import verify_log
 from switchboard_shared.auth.guards import provide_principal, requires
@@ -40,9 +41,15 @@ def provide_ports(state: State) -> AuditPorts:
     return ports
 
 
+def provide_retention(state: State) -> Retention | None:
+    retention: Retention | None = state.audit_retention
+    return retention
+
+
 DEPENDENCIES = {
     "principal": Provide(provide_principal),
     "ports": Provide(provide_ports, sync_to_thread=False),
+    "retention": Provide(provide_retention, sync_to_thread=False),
 }
 
 
@@ -154,6 +161,16 @@ class CheckpointController(Controller):
         if checkpoint is None:
             raise NotFound("no checkpoint has been signed yet", code="no_checkpoint")
         return Response(checkpoint.note, media_type=MediaType.TEXT)
+
+    @post("/retention", guards=[requires(Permission.AUDIT_VERIFY)], status_code=200)
+    async def retain(self, retention: NamedDependency[Retention | None]) -> dict[str, Any]:
+        """Archives and removes what is past its time, now (as the schedule does)."""
+        if retention is None:
+            raise Conflict("retention needs RETENTION_DIR", code="retention_off")
+        try:
+            return await retention.run()
+        except RetentionRefused as error:
+            raise Conflict(str(error), code="retention_refused") from error
 
     @post("/checkpoint", guards=[requires(Permission.AUDIT_VERIFY)], status_code=201)
     async def sign_now(self, ports: NamedDependency[AuditPorts]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 
 from litestar import Litestar
 
@@ -12,6 +13,8 @@ from switchboard_audit.api import AuditController, CheckpointController, ProofCo
 from switchboard_audit.checkpoint_store import PostgresCheckpointStore, StoredCheckpoint
 from switchboard_audit.checkpoints import Checkpointer, checkpoint_event, checkpoint_forever
 from switchboard_audit.ports import AuditPorts
+from switchboard_audit.retention import Retention, retention_forever
+from switchboard_audit.retention_store import PostgresEntryRemover
 from switchboard_audit.settings import AuditSettings
 from switchboard_audit.signing import KeyVault
 from switchboard_audit.store import PostgresAuditStore
@@ -41,6 +44,7 @@ def build_app(settings: AuditSettings) -> Litestar:
         group=settings.consumer_group,
         batch_size=settings.append_batch_size,
     )
+    retention = _retention(settings, ports, runtime.schema)
     background: list[asyncio.Task[None]] = []
 
     async def start_checkpoints(_: Runtime) -> None:
@@ -52,6 +56,9 @@ def build_app(settings: AuditSettings) -> Litestar:
             idle=settings.checkpoint_idle_seconds,
         )
         background.append(asyncio.create_task(schedule))
+        if retention is not None:
+            every = settings.retention_every_seconds
+            background.append(asyncio.create_task(retention_forever(retention, every=every)))
 
     async def stop_checkpoints() -> None:
         for task in background:
@@ -63,7 +70,16 @@ def build_app(settings: AuditSettings) -> Litestar:
         runtime,
         route_handlers=[AuditController, CheckpointController, ProofController],
         on_connected=[start_checkpoints],
-        state={"audit_ports": ports},
+        state={"audit_ports": ports, "audit_retention": retention},
     )
     app.on_shutdown.insert(0, stop_checkpoints)
     return app
+
+
+def _retention(settings: AuditSettings, ports: AuditPorts, schema: str) -> Retention | None:
+    """Retention runs only where archives have a place to go."""
+    if settings.retention_dir is None:
+        return None
+    remover = PostgresEntryRemover(settings.database_url, schema)
+    keep = timedelta(days=settings.retention_days)
+    return Retention(ports, remover, settings.retention_dir, keep)

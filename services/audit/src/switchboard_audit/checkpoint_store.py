@@ -32,6 +32,22 @@ class Verification:
     verified_at: datetime
 
 
+@dataclass(frozen=True)
+class RetentionMark:
+    """Entries up to `removed_through` were archived and removed; the tree there had this root."""
+
+    removed_through: int
+    root_hash: bytes
+    checkpoint_id: int
+    archive: str
+    removed_at: datetime
+
+    def as_start(self) -> Verification:
+        return Verification(
+            self.checkpoint_id, self.removed_through, self.root_hash, self.removed_at
+        )
+
+
 class CheckpointStore(Protocol):
     async def keys(self) -> list[StoredKey]:
         """Every key that ever signed, retired ones included, oldest first."""
@@ -58,6 +74,9 @@ class CheckpointStore(Protocol):
     async def last_verification(self) -> Verification | None: ...
 
     async def add_verification(self, checkpoint: StoredCheckpoint) -> None: ...
+
+    async def retention_mark(self) -> RetentionMark | None:
+        """The latest removal of archived entries, if any."""
 
 
 _KEY_COLUMNS = "key_id, name, public_key, sealed_private_key, created_at, retired_at"
@@ -159,6 +178,19 @@ class PostgresCheckpointStore:
                 "VALUES (%s, %s, %s)",
                 (checkpoint.id, checkpoint.tree_size, checkpoint.root_hash),
             )
+
+    async def retention_mark(self) -> RetentionMark | None:
+        rows = await self._rows(
+            "SELECT removed_through, root_hash, checkpoint_id, archive, removed_at "
+            "FROM retention_marks ORDER BY id DESC LIMIT 1"
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return RetentionMark(
+            row["removed_through"], bytes(row["root_hash"]), row["checkpoint_id"],
+            row["archive"], row["removed_at"],
+        )  # fmt: skip
 
     async def _rows(self, sql: str, values: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:

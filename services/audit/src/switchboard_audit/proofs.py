@@ -17,6 +17,7 @@ from switchboard_shared.errors import BadRequest, Conflict, NotFound
 from switchboard_shared.merkle import (
     Span,
     consistency_plan,
+    frontier_ids,
     inclusion_plan,
     nodes_for,
     proof_hashes,
@@ -70,10 +71,24 @@ async def consistency_proof(ports: AuditPorts, first: int, second: int | None) -
 
 async def export_page(ports: AuditPorts, after: int, limit: int) -> dict[str, Any]:
     """Entries as canonical bytes, in order: the lines of an export (docs/audit-log.md)."""
+    mark = await ports.checkpoints.retention_mark()
+    start = mark.removed_through if mark else 0
+    after = max(after, start)
     entries = await ports.log.after(after, limit)
     last = (await ports.log.shape()).max_seq
     next_after = after + limit if after + limit < last else None
-    return {"lines": [canonical_bytes(e).decode() for e in entries], "next_after": next_after}
+    return {
+        "lines": [canonical_bytes(e).decode() for e in entries],
+        "next_after": next_after,
+        "start_size": start,
+        "start_edge": [b64(h) for h in await _edge(ports, start)],
+    }
+
+
+async def _edge(ports: AuditPorts, size: int) -> list[bytes]:
+    ids = frontier_ids(size)
+    nodes = await ports.log.nodes(ids)
+    return [nodes[node] for node in ids]
 
 
 async def _signed_size(ports: AuditPorts) -> int:

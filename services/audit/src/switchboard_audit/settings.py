@@ -18,3 +18,6 @@ class AuditSettings(SecretsKeySettings):
     checkpoint_busy_seconds: float = Field(default=60.0, gt=0)
     checkpoint_idle_seconds: float = Field(default=3600.0, gt=0)
     checkpoint_dir: Path | None = None  # also write each signed checkpoint here
+    retention_days: int = Field(default=90, ge=1)
+    retention_dir: Path | None = None  # where archives go; no retention without it
+    retention_every_seconds: float = Field(default=86400.0, gt=0)

@@ -67,6 +67,9 @@ class AuditStore(Protocol):
 
     async def get(self, seq: int, scope: str) -> Entry | None: ...
 
+    async def last_seq_before(self, cutoff: datetime) -> int:
+        """The newest entry recorded before `cutoff` (seq and recorded_at grow together)."""
+
     async def after(self, after: int, limit: int) -> list[Entry]:
         """Entries after `after` in sequence order (platform scope), for an export."""
 
@@ -136,6 +139,15 @@ class PostgresAuditStore:
             cursor = await conn.execute(sql.encode(), (seq,))
             row = await cursor.fetchone()
         return Entry(**row) if row else None
+
+    async def last_seq_before(self, cutoff: datetime) -> int:
+        async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
+            cursor = await conn.execute(
+                "SELECT COALESCE(max(seq), 0) AS seq FROM entries WHERE recorded_at < %s",
+                (cutoff,),
+            )
+            row = await cursor.fetchone()
+        return int(row["seq"]) if row else 0
 
     async def after(self, after: int, limit: int) -> list[Entry]:
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:

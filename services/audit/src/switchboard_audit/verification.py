@@ -111,7 +111,7 @@ class Replay:
                 detail = f"checkpoint of size {claim.tree_size} does not match the entries"
                 self._add(Problem("checkpoint_mismatch", detail, checkpoint_id=claim.id))
 
-    def finish(self, shape: LogShape) -> None:
+    def finish(self, shape: LogShape, *, removed: int = 0) -> None:
         """What only the end of the walk shows: a cut-off tail or a tree out of step."""
         if self.stopped:
             return
@@ -123,12 +123,13 @@ class Replay:
                 )
                 self._add(Problem("log_truncated", detail, checkpoint_id=claim.id))
                 break
-        if shape.max_seq < self.frontier.size:
-            detail = f"the log ends at entry {shape.max_seq}, below a verified {self.frontier.size}"
-            self._add(Problem("log_truncated", detail, seq=shape.max_seq + 1))
-        if shape.entries != shape.max_seq:
-            detail = f"{shape.max_seq - shape.entries} entries are missing below {shape.max_seq}"
-            self._add(Problem("missing_entry", detail))
+        last = max(shape.max_seq, removed)
+        if last < self.frontier.size:
+            detail = f"the log ends at entry {last}, below a verified {self.frontier.size}"
+            self._add(Problem("log_truncated", detail, seq=last + 1))
+        if shape.entries != last - removed:
+            missing = last - removed - shape.entries
+            self._add(Problem("missing_entry", f"{missing} entries are missing below {last}"))
         if shape.tree_size != self.frontier.size:
             detail = f"the tree has {shape.tree_size} leaves for {self.frontier.size} entries"
             self._add(Problem("tree_mismatch", detail))

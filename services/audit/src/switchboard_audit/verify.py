@@ -3,8 +3,10 @@
 Incremental: the stored edge of the tree at the last verified checkpoint must still fold to
 its signed root; from there the new entries are checked against their recorded leaves and the
 leaves replayed against the checkpoints signed since.
-Full: every entry from the first. Either way, a clean run marks the newest matching checkpoint
-as verified, and every key must be genuine (its private half opens under SECRETS_KEY).
+Full: every entry from the first (or from where archived and removed entries end: the stored
+edge of the tree there must fold to the root recorded when they were removed).
+Either way, a clean run marks the newest matching checkpoint as verified, and every key must
+be genuine (its private half opens under SECRETS_KEY).
 """
 
 from __future__ import annotations
@@ -37,8 +39,12 @@ async def verify_log(ports: AuditPorts, principal: Principal, *, full: bool) -> 
     """The log spans every tenant, so only platform roles may check it."""
     principal.require(Permission.AUDIT_VERIFY)
     verifiers, problems = await _genuine_keys(ports)
-    start = None if full else await ports.checkpoints.last_verification()
-    since = await ports.checkpoints.after(start.checkpoint_id if start else 0)
+    mark = await ports.checkpoints.retention_mark()
+    floor = mark.as_start() if mark else None  # where the archived entries end
+    last = None if full else await ports.checkpoints.last_verification()
+    incremental = last is not None and (floor is None or last.tree_size >= floor.tree_size)
+    start = last if incremental else floor
+    since = await ports.checkpoints.after(last.checkpoint_id if last and incremental else 0)
     claims, untrusted = trusted_checkpoints(since, verifiers, ports.origin)
     problems += untrusted
     frontier = await _start(ports, start, problems)
@@ -52,12 +58,12 @@ async def verify_log(ports: AuditPorts, principal: Principal, *, full: bool) -> 
             replay.feed(batch)
             if replay.stopped:
                 break
-        replay.finish(await ports.log.shape())
+        replay.finish(await ports.log.shape(), removed=floor.tree_size if floor else 0)
         problems += await content
     problems += replay.problems
     if not problems and replay.verified is not None:
         await ports.checkpoints.add_verification(replay.verified)
-    return _report(full or start is None, start, replay, problems, len(claims))
+    return _report(not incremental, start, replay, problems, len(claims))
 
 
 async def _unfaithful(ports: AuditPorts, *, after: int) -> list[Problem]:

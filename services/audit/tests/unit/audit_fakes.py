@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from switchboard_audit.checkpoint_store import StoredCheckpoint, Verification
+from switchboard_audit.checkpoint_store import RetentionMark, StoredCheckpoint, Verification
 from switchboard_audit.domain import Entry, EntryDraft, place
 from switchboard_audit.encoding import entry_leaf_hash
 from switchboard_audit.signing import StoredKey
@@ -41,6 +41,9 @@ class MemoryAuditStore:
     async def get(self, seq: int, scope: str) -> Entry | None:
         entry = self.entries.get(seq)
         return entry if entry and scope in ("*", entry.tenant_id) else None
+
+    async def last_seq_before(self, cutoff: datetime) -> int:
+        return max((s for s, e in self.entries.items() if e.recorded_at < cutoff), default=0)
 
     async def after(self, after: int, limit: int) -> list[Entry]:
         return [e for seq, e in sorted(self.entries.items()) if after < seq <= after + limit]
@@ -78,6 +81,7 @@ class MemoryCheckpointStore:
         self.checkpoints: list[StoredCheckpoint] = []
         self.verifications: list[Verification] = []
         self.published: list[StoredCheckpoint] = []
+        self.marks: list[RetentionMark] = []
 
     async def keys(self) -> list[StoredKey]:
         return list(self.stored_keys)
@@ -121,6 +125,9 @@ class MemoryCheckpointStore:
 
     async def last_verification(self) -> Verification | None:
         return self.verifications[-1] if self.verifications else None
+
+    async def retention_mark(self) -> RetentionMark | None:
+        return self.marks[-1] if self.marks else None
 
     async def add_verification(self, checkpoint: StoredCheckpoint) -> None:
         self.verifications.append(
