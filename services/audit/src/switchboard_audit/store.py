@@ -76,8 +76,8 @@ class AuditStore(Protocol):
     def walk(self, after: int) -> AsyncIterator[list[StoredLeaf]]:
         """The seq and recorded leaf of every entry after `after`, in order, in batches."""
 
-    async def unfaithful(self, after: int, limit: int) -> list[int]:
-        """Up to `limit` entries after `after` whose recorded leaf is not their content."""
+    async def unfaithful(self, after: int, limit: int, through: int | None = None) -> list[int]:
+        """Up to `limit` entries in (after, through] whose recorded leaf is not their content."""
 
     async def tree_size(self) -> int: ...
 
@@ -177,12 +177,13 @@ class PostgresAuditStore:
             cursor = await conn.execute(_WALK, (after, last))
             return [StoredLeaf(row["seq"], _bytes(row["hash"])) for row in await cursor.fetchall()]
 
-    async def unfaithful(self, after: int, limit: int) -> list[int]:
+    async def unfaithful(self, after: int, limit: int, through: int | None = None) -> list[int]:
         """Entries after `after` whose recorded leaf is not their content: the stored leaf
         bytes do not hash to the leaf, or do not say what the row's columns say. The check
         runs in PostgreSQL, with pg_catalog functions named explicitly."""
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:
-            cursor = await conn.execute(_UNFAITHFUL, (after, limit))
+            last = through if through is not None else 2**62
+            cursor = await conn.execute(_UNFAITHFUL, (after, last, limit))
             return [row["seq"] for row in await cursor.fetchall()]
 
     async def tree_size(self) -> int:
@@ -220,7 +221,7 @@ _UTC_TEXT = "pg_catalog.to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:S
 _UNFAITHFUL = (
     "SELECT e.seq FROM entries e "  # noqa: S608
     "LEFT JOIN tree_nodes n ON n.level = 0 AND n.idx = e.seq - 1 "
-    "WHERE e.seq > %s AND (n.data IS NULL "
+    "WHERE e.seq > %s AND e.seq <= %s AND (n.data IS NULL "
     "OR n.hash <> pg_catalog.sha256('\\x00'::bytea || pg_catalog.convert_to(n.data, 'UTF8')) "
     "OR n.data::jsonb <> pg_catalog.jsonb_build_object("
     "'seq', e.seq, 'event_id', e.event_id, "

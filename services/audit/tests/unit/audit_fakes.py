@@ -53,11 +53,12 @@ class MemoryAuditStore:
         if batch := [leaf for leaf in batch if leaf.seq > after]:
             yield batch
 
-    async def unfaithful(self, after: int, limit: int) -> list[int]:
+    async def unfaithful(self, after: int, limit: int, through: int | None = None) -> list[int]:
+        last = through if through is not None else max(self.entries, default=0)
         changed = [
             seq
             for seq, entry in sorted(self.entries.items())
-            if seq > after and self.tree.get((0, seq - 1)) != entry_leaf_hash(entry)
+            if after < seq <= last and self.tree.get((0, seq - 1)) != entry_leaf_hash(entry)
         ]
         return changed[:limit]
 
