@@ -52,6 +52,8 @@ class CheckpointStore(Protocol):
     async def keys(self) -> list[StoredKey]:
         """Every key that ever signed, retired ones included, oldest first."""
 
+    async def active_key(self) -> StoredKey | None: ...
+
     async def add_key_unless_active(self, key: StoredKey) -> StoredKey:
         """Stores `key` unless an active key exists; answers the active key."""
 
@@ -90,6 +92,13 @@ class PostgresCheckpointStore:
     async def keys(self) -> list[StoredKey]:
         rows = await self._rows(f"SELECT {_KEY_COLUMNS} FROM signing_keys ORDER BY created_at")  # noqa: S608
         return [_key(row) for row in rows]
+
+    async def active_key(self) -> StoredKey | None:
+        rows = await self._rows(
+            f"SELECT {_KEY_COLUMNS} FROM signing_keys WHERE retired_at IS NULL "  # noqa: S608
+            "ORDER BY created_at DESC LIMIT 1"
+        )
+        return _key(rows[0]) if rows else None
 
     async def add_key_unless_active(self, key: StoredKey) -> StoredKey:
         async with tenant_transaction(self._pool, ALL_TENANTS) as conn:

@@ -43,9 +43,12 @@ class Checkpointer:
     _signer: tuple[StoredKey, NoteSigner] | None = field(default=None, init=False)
 
     async def signer(self) -> tuple[StoredKey, NoteSigner]:
-        if self._signer is None:
-            key = await self.store.add_key_unless_active(self.vault.new_key(self.origin))
-            self._signer = (key, self.vault.signer(key))
+        """The active key's signer; a key rotated by another replica is picked up here."""
+        active = await self.store.active_key()
+        if active is None:
+            active = await self.store.add_key_unless_active(self.vault.new_key(self.origin))
+        if self._signer is None or self._signer[0].key_id != active.key_id:
+            self._signer = (active, self.vault.signer(active))
         return self._signer
 
     async def rotate(self) -> StoredKey:

@@ -87,6 +87,10 @@ class MemoryCheckpointStore:
     async def keys(self) -> list[StoredKey]:
         return list(self.stored_keys)
 
+    async def active_key(self) -> StoredKey | None:
+        active = [k for k in self.stored_keys if k.retired_at is None]
+        return active[-1] if active else None
+
     async def add_key_unless_active(self, key: StoredKey) -> StoredKey:
         active = [k for k in self.stored_keys if k.retired_at is None]
         if active:

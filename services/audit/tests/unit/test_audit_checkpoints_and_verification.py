@@ -250,3 +250,12 @@ async def test_keys_rotate_and_old_checkpoints_still_verify():
     assert len(keys) == 2
     assert keys[0].retired_at is not None
     assert (await verify_log(ports, PLATFORM, full=True))["valid"]
+
+
+async def test_a_key_rotated_by_another_replica_signs_the_next_checkpoint():
+    ports, log, checkpoints = await signed_log()
+    other = Checkpointer(log, checkpoints, ports.vault, ORIGIN, ports.checkpointer.publish)
+    new_key = await other.rotate()
+    await log.append(drafts(10, 1))
+    made = await ports.checkpointer.make()
+    assert made.key_id == new_key.key_id
