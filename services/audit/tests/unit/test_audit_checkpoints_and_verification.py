@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from audit_fakes import MemoryAuditStore, MemoryCheckpointStore
@@ -116,8 +118,6 @@ async def test_proofs_from_the_stores_verify_against_the_signed_root():
 
 
 def b64d(text: str) -> bytes:
-    import base64
-
     return base64.b64decode(text)
 
 
@@ -259,3 +259,21 @@ async def test_a_key_rotated_by_another_replica_signs_the_next_checkpoint():
     await log.append(drafts(10, 1))
     made = await ports.checkpointer.make()
     assert made.key_id == new_key.key_id
+
+
+async def test_checkpoints_are_written_to_the_directory_and_kept_when_publishing_fails(
+    tmp_path: Path,
+):
+    log, checkpoints = MemoryAuditStore(), MemoryCheckpointStore()
+
+    async def broker_down(_: object) -> None:
+        raise ConnectionError("broker unreachable")
+
+    checkpointer = Checkpointer(
+        log, checkpoints, KeyVault(SECRET), ORIGIN, broker_down, tmp_path / "checkpoints"
+    )
+    await log.append(drafts(1, 3))
+    made = await checkpointer.make()
+    assert await checkpoints.latest() == made
+    assert (tmp_path / "checkpoints" / "latest.txt").read_text() == made.note
+    assert (tmp_path / "checkpoints" / f"checkpoint-{made.id:012d}.txt").exists()
