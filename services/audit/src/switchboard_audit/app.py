@@ -9,10 +9,12 @@ from datetime import timedelta
 from litestar import Litestar
 
 from switchboard_audit import subscribers
-from switchboard_audit.api import AuditController, CheckpointController, ProofController
+from switchboard_audit.api import AuditController
+from switchboard_audit.checkpoint_api import CheckpointController
 from switchboard_audit.checkpoint_store import PostgresCheckpointStore, StoredCheckpoint
 from switchboard_audit.checkpoints import Checkpointer, checkpoint_event, checkpoint_forever
 from switchboard_audit.ports import AuditPorts
+from switchboard_audit.proof_api import ProofController
 from switchboard_audit.retention import Retention, retention_forever
 from switchboard_audit.retention_store import PostgresEntryRemover
 from switchboard_audit.settings import AuditSettings
