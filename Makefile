@@ -36,6 +36,7 @@ format: install ## Format and fix what ruff can
 
 bench: install ## Benchmark the platform on this machine (no pass/fail)
 	$(UV) run --no-sync python -m switchboard_deploy.bench
+	$(UV) run --no-sync python -m switchboard_deploy.bench_audit
 
 helm-lint: install ## Render the Helm chart offline and validate every manifest
 	$(UV) run --no-sync pytest deploy/tests/test_helm_chart.py -q

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from switchboard_deploy.audit_cli import add_audit_commands
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.topics import create_topics
 
@@ -143,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     contract = commands.add_parser("contract", help="write the AsyncAPI and JSON Schema documents")
     contract.add_argument("--out", default="docs/contract")
     contract.set_defaults(func=_contract)
+    add_audit_commands(commands)
     args = parser.parse_args(argv)
     result: int = args.func(args)
     return result

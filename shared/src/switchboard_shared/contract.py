@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from switchboard_shared.events import (
+    AuditCheckpoint,
     AuditEvent,
     CallEvent,
     ControlCommand,
@@ -19,6 +20,7 @@ from switchboard_shared.events import (
     WebhookReceived,
 )
 from switchboard_shared.topics import (
+    AUDIT_CHECKPOINTS,
     AUDIT_EVENTS,
     AUTH_REVOCATIONS,
     CALLS_EVENTS,
@@ -45,6 +47,7 @@ TOPIC_EVENTS: dict[Topic, type[Event]] = {
     CONTROL_COMMANDS: ControlCommand,
     CONTROL_STATE: ControlState,
     SERVICES_HEARTBEAT: Heartbeat,
+    AUDIT_CHECKPOINTS: AuditCheckpoint,
 }
 
 ENVELOPE_HEADERS: dict[str, Any] = {

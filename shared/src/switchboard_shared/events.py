@@ -181,6 +181,18 @@ class Heartbeat(Event):
     at: datetime = Field(default_factory=utcnow)
 
 
+class AuditCheckpoint(Event):
+    """A signed checkpoint of the audit log (C2SP tlog-checkpoint in a signed note)."""
+
+    ce_type: ClassVar[str] = "switchboard.audit.checkpoint.v1"
+    origin: str
+    tree_size: int
+    root_hash: str  # base64, as in the checkpoint text
+    key_id: str  # hex
+    note: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     CallEvent,
     LeadEvent,
@@ -193,4 +205,5 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ControlCommand,
     ControlState,
     Heartbeat,
+    AuditCheckpoint,
 )

@@ -27,6 +27,7 @@ PROVISIONING_EVENTS = Topic("provisioning.events.v1", description="provisioning 
 CONTROL_COMMANDS = Topic("control.commands.v1", 1, "owner commands, in order")
 CONTROL_STATE = Topic("control.state.v1", 1, "current maintenance state, last value wins")
 SERVICES_HEARTBEAT = Topic("services.heartbeat.v1", 1, "liveness of every service replica")
+AUDIT_CHECKPOINTS = Topic("audit.checkpoints.v1", 1, "signed checkpoints of the audit log")
 
 ALL_TOPICS: tuple[Topic, ...] = (
     WEBHOOKS_RECEIVED,
@@ -40,6 +41,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     CONTROL_COMMANDS,
     CONTROL_STATE,
     SERVICES_HEARTBEAT,
+    AUDIT_CHECKPOINTS,
 )
 
 

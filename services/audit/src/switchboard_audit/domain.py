@@ -1,13 +1,11 @@
-"""The audit log's rules: what an entry holds, how it is hashed and how the chain is checked."""
+"""The audit log's rules: what an entry holds, what it never holds, and the list cursor."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import hashlib
-import json
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,12 +13,22 @@ from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import AuditEvent, ControlCommand, Event
 from switchboard_shared.masking import mask_email, mask_text, mask_value
 
-GENESIS_HASH = "0" * 64
+RESULTS = ("success", "failure", "denied")
+REDACTED = "[redacted]"
+SECRET_KEYS = frozenset(
+    {
+        "password", "new_password", "old_password", "current_password", "passcode", "pin",
+        "token", "access_token", "refresh_token", "id_token", "webhook_token", "invite_token",
+        "secret", "secrets", "client_secret", "webhook_secret", "signing_secret", "jwt_secret",
+        "api_key", "apikey", "private_key", "secret_key", "authorization", "cookie",
+        "set_cookie", "session", "otp", "mfa_code", "totp", "code_verifier", "credentials",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class EntryDraft:
-    """An entry before it is chained: every value already masked."""
+    """An entry before it has a place in the log: every value already redacted and masked."""
 
     event_id: str
     occurred_at: datetime
@@ -37,70 +45,28 @@ class EntryDraft:
 
 @dataclass(frozen=True)
 class Entry(EntryDraft):
+    """An entry of the log: leaf `seq - 1` of its Merkle tree."""
+
+    seq: int = 0
     recorded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    prev_hash: str = GENESIS_HASH
-    hash: str = ""
-    seq: int | None = None
-
-    def hashed_fields(self) -> dict[str, Any]:
-        values = asdict(self)
-        del values["hash"], values["seq"]
-        return values
 
 
-def _timestamp(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
+def place(draft: EntryDraft, seq: int, recorded_at: datetime) -> Entry:
+    values = {f.name: getattr(draft, f.name) for f in fields(EntryDraft)}
+    return Entry(**values, seq=seq, recorded_at=recorded_at)
 
 
-def canonical_json(values: dict[str, Any]) -> bytes:
-    """Sorted keys, no spaces, UTC timestamps with microseconds: one text per entry."""
-
-    def default(value: Any) -> str:
-        if isinstance(value, datetime):
-            return _timestamp(value)
-        raise TypeError(f"not serialisable: {type(value).__name__}")
-
-    text = json.dumps(
-        values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=default
-    )
-    return text.encode()
+def _secret_key(key: str) -> bool:
+    return key.lower().replace("-", "_") in SECRET_KEYS
 
 
-def entry_hash(entry: Entry) -> str:
-    return hashlib.sha256(canonical_json(entry.hashed_fields())).hexdigest()
-
-
-def chain(draft: EntryDraft, prev_hash: str, recorded_at: datetime) -> Entry:
-    entry = Entry(**asdict(draft), recorded_at=recorded_at, prev_hash=prev_hash)
-    return Entry(**{**asdict(entry), "hash": entry_hash(entry)})
-
-
-@dataclass
-class ChainCheck:
-    """Walks entries in sequence order; remembers the first one whose link or hash is wrong."""
-
-    last_hash: str = GENESIS_HASH
-    entries_checked: int = 0
-    first_broken_seq: int | None = None
-
-    def feed(self, entries: Iterable[Entry]) -> None:
-        for entry in entries:
-            self.entries_checked += 1
-            intact = entry.prev_hash == self.last_hash and entry.hash == entry_hash(entry)
-            if not intact and self.first_broken_seq is None:
-                self.first_broken_seq = entry.seq
-            self.last_hash = entry.hash
-
-    @property
-    def valid(self) -> bool:
-        return self.first_broken_seq is None
-
-    def report(self) -> dict[str, Any]:
-        return {
-            "valid": self.valid,
-            "entries_checked": self.entries_checked,
-            "first_broken_seq": self.first_broken_seq,
-        }
+def redact(value: Any) -> Any:
+    """Values under secret-looking keys become `[redacted]`; e-mails and phones are masked."""
+    if isinstance(value, dict):
+        return {k: REDACTED if _secret_key(str(k)) else redact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    return mask_value(value)
 
 
 def _clean(value: Any) -> Any:
@@ -141,7 +107,7 @@ def draft_from_audit_event(event: AuditEvent, envelope: Envelope) -> EntryDraft:
         actor_role=event.actor_role,
         tenant_id=event.tenant_id,
         resource=_masked(event.resource),
-        params=mask_value(_clean(event.params)),
+        params=redact(_clean(event.params)),
         reason=_masked(event.reason),
     )
 
@@ -157,7 +123,7 @@ def draft_from_command(command: ControlCommand, envelope: Envelope) -> EntryDraf
         actor_role=command.actor_role,
         tenant_id=None,
         resource=f"command:{_clean(command.command_id)}",
-        params=mask_value(_clean(command.params)),
+        params=redact(_clean(command.params)),
         reason=_masked(command.reason),
     )
 

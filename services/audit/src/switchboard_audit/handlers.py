@@ -1,14 +1,14 @@
-"""The audit service's use cases: record what happened, read it back, prove it is intact."""
+"""The audit service's use cases: record what happened and read it back."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from switchboard_audit.domain import (
     BadCursor,
-    ChainCheck,
     Entry,
     EntryDraft,
     decode_cursor,
@@ -18,7 +18,6 @@ from switchboard_audit.domain import (
 )
 from switchboard_audit.store import AuditStore, EntryQuery
 from switchboard_shared.auth.principal import Principal
-from switchboard_shared.auth.roles import Permission
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.errors import BadRequest
 from switchboard_shared.events import AuditEvent, ControlCommand
@@ -26,19 +25,24 @@ from switchboard_shared.events import AuditEvent, ControlCommand
 log = logging.getLogger(__name__)
 
 
-async def record(store: AuditStore, draft: EntryDraft) -> Entry | None:
-    entry = await store.append(draft)
-    if entry is None:
-        log.info("audit event %s already recorded", draft.event_id)
-    return entry
+async def record(store: AuditStore, drafts: Sequence[EntryDraft]) -> list[Entry]:
+    """One batch, one transaction; a redelivered event id is stored once."""
+    entries = await store.append(drafts)
+    if len(entries) < len(drafts):
+        log.info("%d audit events already recorded", len(drafts) - len(entries))
+    return entries
 
 
-async def record_audit_event(store: AuditStore, event: AuditEvent, envelope: Envelope) -> None:
-    await record(store, draft_from_audit_event(event, envelope))
+async def record_audit_events(
+    store: AuditStore, batch: Sequence[tuple[AuditEvent, Envelope]]
+) -> None:
+    await record(store, [draft_from_audit_event(event, envelope) for event, envelope in batch])
 
 
-async def record_command(store: AuditStore, command: ControlCommand, envelope: Envelope) -> None:
-    await record(store, draft_from_command(command, envelope))
+async def record_commands(
+    store: AuditStore, batch: Sequence[tuple[ControlCommand, Envelope]]
+) -> None:
+    await record(store, [draft_from_command(command, envelope) for command, envelope in batch])
 
 
 async def list_entries(
@@ -50,19 +54,8 @@ async def list_entries(
     scoped = replace(query, scope=scope, tenant_id=tenant_filter, before_seq=_seq(cursor))
     entries = await store.find(replace(scoped, limit=scoped.limit + 1))
     page, more = entries[: scoped.limit], len(entries) > scoped.limit
-    next_cursor = encode_cursor(page[-1].seq) if more and page[-1].seq else None
+    next_cursor = encode_cursor(page[-1].seq) if more else None
     return {"items": [entry_view(e) for e in page], "next_cursor": next_cursor}
-
-
-async def verify_chain(store: AuditStore, principal: Principal) -> dict[str, Any]:
-    """The chain spans every tenant, so only platform roles may walk it."""
-    principal.require(Permission.AUDIT_VERIFY)
-    check = ChainCheck()
-    async for batch in store.walk():
-        check.feed(batch)
-    if not check.valid:
-        log.error("audit chain broken at seq %s", check.first_broken_seq)
-    return check.report()
 
 
 def _seq(cursor: str | None) -> int | None:
@@ -89,6 +82,4 @@ def entry_view(entry: Entry) -> dict[str, Any]:
         "params": entry.params,
         "result": entry.result,
         "reason": entry.reason,
-        "prev_hash": entry.prev_hash,
-        "hash": entry.hash,
     }

@@ -1,8 +1,8 @@
-"""Kafka entry points: every audit event and every owner command becomes a chained entry."""
+"""Kafka entry points: audit events and owner commands arrive in batches and become entries."""
 
 from __future__ import annotations
 
-from switchboard_audit.handlers import record_audit_event, record_command
+from switchboard_audit.handlers import record_audit_events, record_commands
 from switchboard_audit.store import AuditStore
 from switchboard_shared.bus import Consumer
 from switchboard_shared.envelope import Envelope
@@ -10,12 +10,16 @@ from switchboard_shared.events import AuditEvent, ControlCommand
 from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS
 
 
-def subscribe(consumer: Consumer, store: AuditStore, *, group: str) -> None:
-    async def on_audit_event(event: AuditEvent, envelope: Envelope) -> None:
-        await record_audit_event(store, event, envelope)
+def subscribe(consumer: Consumer, store: AuditStore, *, group: str, batch_size: int) -> None:
+    async def on_audit_events(batch: list[tuple[AuditEvent, Envelope]]) -> None:
+        await record_audit_events(store, batch)
 
-    async def on_command(command: ControlCommand, envelope: Envelope) -> None:
-        await record_command(store, command, envelope)
+    async def on_commands(batch: list[tuple[ControlCommand, Envelope]]) -> None:
+        await record_commands(store, batch)
 
-    consumer.subscribe(AUDIT_EVENTS, AuditEvent, on_audit_event, group_id=group)
-    consumer.subscribe(CONTROL_COMMANDS, ControlCommand, on_command, group_id=group)
+    consumer.subscribe_batch(
+        AUDIT_EVENTS, AuditEvent, on_audit_events, group_id=group, max_records=batch_size
+    )
+    consumer.subscribe_batch(
+        CONTROL_COMMANDS, ControlCommand, on_commands, group_id=group, max_records=batch_size
+    )

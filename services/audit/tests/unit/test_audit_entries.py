@@ -1,20 +1,24 @@
+"""What an entry holds, what it never holds, and the bytes its leaf hash is made of."""
+
+import hashlib
+import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from switchboard_audit.domain import (
-    GENESIS_HASH,
+    REDACTED,
     BadCursor,
-    ChainCheck,
+    Entry,
     EntryDraft,
-    chain,
     decode_cursor,
     draft_from_audit_event,
     draft_from_command,
     encode_cursor,
-    entry_hash,
+    place,
 )
+from switchboard_audit.encoding import LEAF_FIELDS, canonical_bytes, entry_leaf_hash
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import AuditEvent, AuditResult, ControlCommand
 
@@ -32,70 +36,67 @@ def draft(n: int) -> EntryDraft:
     )
 
 
-def build_chain(count: int) -> list:
-    entries, prev = [], GENESIS_HASH
-    for n in range(1, count + 1):
-        entry = replace(chain(draft(n), prev, T0), seq=n)
-        entries.append(entry)
-        prev = entry.hash
-    return entries
+def entry(n: int) -> Entry:
+    return place(draft(n), n, T0)
 
 
-def test_the_first_entry_links_to_the_genesis_hash():
-    assert build_chain(1)[0].prev_hash == GENESIS_HASH
+def test_the_canonical_bytes_are_sorted_compact_json_of_the_documented_fields():
+    data = json.loads(canonical_bytes(entry(1)))
+    assert list(data) == sorted(LEAF_FIELDS)
+    assert data["seq"] == 1
+    assert data["occurred_at"] == "2026-01-07T12:00:01.000000+00:00"
+    assert b" " not in canonical_bytes(replace(entry(1), params={"a": 1, "b": [1, 2]}))
 
 
-def test_each_entry_links_to_the_hash_of_the_one_before():
-    entries = build_chain(3)
-    assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
+def test_the_leaf_hash_is_sha256_of_a_zero_byte_and_the_canonical_bytes():
+    one = entry(1)
+    assert entry_leaf_hash(one) == hashlib.sha256(b"\x00" + canonical_bytes(one)).digest()
 
 
-def test_the_hash_covers_every_field_and_the_previous_hash():
-    entry = build_chain(1)[0]
+def test_the_leaf_hash_covers_every_field_and_the_position():
+    one = entry(1)
     for changed in (
-        replace(entry, params={**entry.params, "reason": "other"}),
-        replace(entry, actor_id="someone-else"),
-        replace(entry, result="denied"),
-        replace(entry, occurred_at=entry.occurred_at + timedelta(microseconds=1)),
-        replace(entry, prev_hash="f" * 64),
+        replace(one, params={**one.params, "reason": "other"}),
+        replace(one, actor_id="someone-else"),
+        replace(one, result="denied"),
+        replace(one, occurred_at=one.occurred_at + timedelta(microseconds=1)),
+        replace(one, recorded_at=one.recorded_at + timedelta(microseconds=1)),
+        replace(one, seq=2),
     ):
-        assert entry_hash(changed) != entry.hash
+        assert entry_leaf_hash(changed) != entry_leaf_hash(one)
 
 
-def test_the_hash_does_not_depend_on_key_order_or_time_zone():
-    entry = build_chain(1)[0]
-    reordered = replace(entry, params=dict(reversed(list(entry.params.items()))))
-    elsewhere = replace(entry, occurred_at=entry.occurred_at.astimezone(timezone_plus_two()))
-    assert entry_hash(reordered) == entry.hash == entry_hash(elsewhere)
+def test_the_leaf_hash_does_not_depend_on_key_order_or_time_zone():
+    one = entry(1)
+    reordered = replace(one, params=dict(reversed(list(one.params.items()))))
+    elsewhere = replace(one, occurred_at=one.occurred_at.astimezone(timezone(timedelta(hours=2))))
+    assert entry_leaf_hash(reordered) == entry_leaf_hash(one) == entry_leaf_hash(elsewhere)
 
 
-def timezone_plus_two():
-    from datetime import timezone
-
-    return timezone(timedelta(hours=2))
-
-
-def test_an_intact_chain_verifies():
-    check = ChainCheck()
-    check.feed(build_chain(5))
-    assert check.report() == {"valid": True, "entries_checked": 5, "first_broken_seq": None}
+def test_non_ascii_text_is_hashed_as_utf8_without_escapes():
+    text = canonical_bytes(replace(entry(1), reason="café ☎"))
+    assert "café ☎".encode() in text
 
 
-def test_a_changed_entry_is_reported_by_its_sequence_number():
-    entries = build_chain(5)
-    entries[2] = replace(entries[2], params={"reason": "nothing to see"})
-    check = ChainCheck()
-    check.feed(entries)
-    assert not check.valid
-    assert check.first_broken_seq == 3
-
-
-def test_a_deleted_entry_breaks_the_link_of_the_next_one():
-    entries = build_chain(5)
-    del entries[1]
-    check = ChainCheck()
-    check.feed(entries)
-    assert check.first_broken_seq == 3
+def test_secret_looking_keys_are_redacted_at_any_depth():
+    event = AuditEvent(
+        action="user.login",
+        actor_id="u1",
+        params={
+            "password": "hunter2",
+            "Api-Key": "k",
+            "nested": {"access_token": "t", "note": "call +1 415 555 0100"},
+            "items": [{"client_secret": "s"}],
+            "kept": "visible",
+        },
+    )
+    recorded = draft_from_audit_event(event, Envelope(type=event.ce_type, source="t", id="e"))
+    assert recorded.params["password"] == REDACTED
+    assert recorded.params["Api-Key"] == REDACTED
+    assert recorded.params["nested"]["access_token"] == REDACTED
+    assert "415" not in recorded.params["nested"]["note"]
+    assert recorded.params["items"] == [{"client_secret": REDACTED}]
+    assert recorded.params["kept"] == "visible"
 
 
 def test_an_audit_event_is_recorded_with_its_email_and_params_masked():
