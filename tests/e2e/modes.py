@@ -26,6 +26,14 @@ def command(gateway_url: str, token: str, name: str, reason: str) -> dict[str, A
     return body
 
 
+def restart(gateway_url: str, token: str, reason: str) -> dict[str, Any]:
+    """restart_system, answered once every service's live instances run again."""
+    answer = command(gateway_url, token, "restart_system", reason)
+    since = datetime.fromisoformat(answer["timestamp"])
+    seconds_until_every_service_reports(gateway_url, token, "running", since)
+    return answer
+
+
 def applied_modes(gateway_url: str, token: str, since: datetime) -> dict[str, set[str]]:
     """Per service of the platform: the modes its live instances reported after `since`."""
     status = httpx.get(f"{gateway_url}/api/system/status", headers=bearer(token), timeout=10)

@@ -189,6 +189,14 @@ class Call:
 
 INVALID_BODY = {"walk_field_that_no_route_accepts": True}
 
+# Writes that take no body, so the walk cannot stop them after the guard; each is harmless.
+HARMLESS_WRITES: dict[tuple[str, str], str] = {
+    ("POST", "/api/audit/checkpoint"): "signs a checkpoint of the log as it is; no entry changes",
+}
+
+# Path values of a type other than text: the walk's request must reach the route's guard.
+TYPED_PATH_VALUES = {"seq": "1"}
+
 QUERY_OVERRIDES: dict[tuple[str, str], dict[str, str]] = {
     # Without a valid topic the replay stops at 400 after the guard and moves nothing.
     ("POST", "/api/admin/calls/dlq/replay"): {"topic": "not-a-topic"},
@@ -197,7 +205,7 @@ QUERY_OVERRIDES: dict[tuple[str, str], dict[str, str]] = {
 
 def fill(path: str, tenant_id: str, values: dict[str, str] | None = None) -> str:
     """The path with the given tenant, named values, and a fresh random id for the rest."""
-    known = {"tenant_id": tenant_id, **(values or {})}
+    known = {**TYPED_PATH_VALUES, "tenant_id": tenant_id, **(values or {})}
     return re.sub(r"{(\w+)}", lambda m: known.get(m.group(1), str(uuid.uuid4())), path)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import httpx
 import pytest
-from modes import command, seconds_until_every_service_reports
+from modes import command, restart, seconds_until_every_service_reports
 from permission_routes import Route, collect_routes, walk_call
 
 from switchboard_deploy.testing import Owner, bearer, login
@@ -88,7 +88,7 @@ def test_every_write_route_refuses_while_the_platform_does_not_run(
             gateway_url, platform_owner, owner_token, write_routes, tenant.json()["id"], mode
         )
     finally:
-        command(gateway_url, owner_token, "restart_system", "e2e: write walk over")
+        restart(gateway_url, owner_token, "e2e: write walk over")
     assert not problems, f"{len(problems)} of {len(write_routes)} write routes:\n" + "\n".join(
         problems
     )

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from journey_helpers import all_call_ids, make_tenant_admin, make_webhook_url, standard_call
-from modes import command, seconds_until_every_service_reports
+from modes import command, restart, seconds_until_every_service_reports
 
 from switchboard_deploy.smtp_inbox import Inbox
 from switchboard_deploy.testing import Owner, bearer, unique_id
@@ -128,7 +128,7 @@ def test_shutdown_pauses_every_service_and_restart_stores_every_webhook_once(
                 assert body["mode"] == "maintenance"
                 assert retry is not None
         finally:
-            restart = command(gateway_url, owner_token, "restart_system", "e2e: journey over")
+            restarted = restart(gateway_url, owner_token, "e2e: journey over")
     finally:
         for stream in streams:
             stream.stop()
@@ -147,7 +147,9 @@ def test_shutdown_pauses_every_service_and_restart_stores_every_webhook_once(
         "the shutdown in the audit log",
     )
     wait_for(
-        lambda: audited(gateway_url, owner_token, "command.restart_system", restart["command_id"]),
+        lambda: audited(
+            gateway_url, owner_token, "command.restart_system", restarted["command_id"]
+        ),
         "the restart in the audit log",
     )
 

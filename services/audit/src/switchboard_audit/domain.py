@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
+from switchboard_shared.cursors import InvalidCursor
+from switchboard_shared.cursors import decode_cursor as shared_decode_cursor
+from switchboard_shared.cursors import encode_cursor as shared_encode_cursor
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import AuditEvent, ControlCommand, Event
 from switchboard_shared.masking import mask_email, mask_text, mask_value
@@ -128,20 +129,12 @@ def draft_from_command(command: ControlCommand, envelope: Envelope) -> EntryDraf
     )
 
 
-class BadCursor(ValueError):
-    pass
-
-
 def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
+    return shared_encode_cursor("seq", seq)
 
 
 def decode_cursor(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, number = text.partition(":")
-        if prefix != "seq":
-            raise BadCursor("not an audit cursor")
-        return int(number)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
-        raise BadCursor("malformed cursor") from error
+    kind, seq = shared_decode_cursor(cursor, str, int)
+    if kind != "seq":
+        raise InvalidCursor
+    return int(seq)

@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import Any
 
 from switchboard_audit.domain import (
-    BadCursor,
     Entry,
     EntryDraft,
     decode_cursor,
@@ -19,7 +18,6 @@ from switchboard_audit.domain import (
 from switchboard_audit.store import AuditStore, EntryQuery
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.envelope import Envelope
-from switchboard_shared.errors import BadRequest
 from switchboard_shared.events import AuditEvent, ControlCommand
 
 log = logging.getLogger(__name__)
@@ -61,10 +59,7 @@ async def list_entries(
 def _seq(cursor: str | None) -> int | None:
     if not cursor:
         return None
-    try:
-        return decode_cursor(cursor)
-    except BadCursor as error:
-        raise BadRequest(str(error), code="invalid_cursor") from error
+    return decode_cursor(cursor)
 
 
 def entry_view(entry: Entry) -> dict[str, Any]:

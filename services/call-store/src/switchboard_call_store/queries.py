@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from switchboard_shared.cursors import InvalidCursor, decode_keyset, encode_keyset
 from switchboard_shared.errors import BadRequest
 
 DEFAULT_LIMIT = 50
@@ -23,19 +21,16 @@ class Cursor:
     id: uuid.UUID
 
     def encode(self) -> str:
-        raw = json.dumps({"t": self.sort_at.isoformat(), "i": str(self.id)}).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return encode_keyset(self.sort_at, str(self.id))
 
     @classmethod
     def decode(cls, token: str) -> Cursor:
+        keyset = decode_keyset(token)
+        assert keyset is not None
         try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            data = json.loads(raw)
-            return cls(sort_at=_aware(datetime.fromisoformat(data["t"])), id=uuid.UUID(data["i"]))
-        except (binascii.Error, ValueError, KeyError, TypeError) as error:
-            raise BadRequest(
-                "cursor is not one this service issued", code="invalid_cursor"
-            ) from error
+            return cls(sort_at=keyset[0], id=uuid.UUID(keyset[1]))
+        except ValueError as error:
+            raise InvalidCursor from error
 
 
 @dataclass(frozen=True)

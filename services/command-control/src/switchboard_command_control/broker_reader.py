@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +10,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from switchboard_shared.bus import describe_dead_letter
+from switchboard_shared.cursors import decode_cursor, encode_cursor
 from switchboard_shared.topic_reader import partitions_of, reader
 
 
@@ -25,17 +23,12 @@ class Position:
     offset: int
 
     def encode(self) -> str:
-        raw = json.dumps([self.topic, self.partition, self.offset]).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return encode_cursor(self.topic, self.partition, self.offset)
 
     @classmethod
     def decode(cls, cursor: str) -> Position:
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            topic, partition, offset = json.loads(raw)
-            return cls(str(topic), int(partition), int(offset))
-        except (binascii.Error, ValueError, TypeError) as error:
-            raise ValueError("malformed cursor") from error
+        topic, partition, offset = decode_cursor(cursor, str, int, int)
+        return cls(topic, partition, offset)
 
 
 async def read_dead_letters(
