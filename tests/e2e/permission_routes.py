@@ -12,7 +12,6 @@ import importlib
 import inspect
 import re
 import uuid
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,9 +120,7 @@ def build_service_app(module: str, port: int) -> Any:
         kafka_bootstrap_servers="127.0.0.1:1",
         http_port=port,
     )
-    with warnings.catch_warnings():  # the services' own tests report their deprecations
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return importlib.import_module(f"{module}.app").build_app(settings)
+    return importlib.import_module(f"{module}.app").build_app(settings)
 
 
 def _forwarder(service: str, path: str) -> bool:

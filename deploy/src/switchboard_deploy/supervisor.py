@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from switchboard_deploy.children import start_logged
 from switchboard_deploy.services import ServiceSpec
-from switchboard_shared.lifetime import die_with_parent
 
 
 @dataclass
@@ -34,15 +34,11 @@ class Supervisor:
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
 
     def start(self, spec: ServiceSpec, port: int, env: dict[str, str]) -> ServiceProcess:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
         log_file = self.log_dir / f"{spec.name}.log"
-        process = subprocess.Popen(  # noqa: S603
+        process = start_logged(
             [sys.executable, "-m", spec.module],
+            log_file,
             env={**os.environ, **env, "HTTP_PORT": str(port), "HTTP_HOST": "127.0.0.1"},
-            stdout=log_file.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=die_with_parent,
         )
         running = ServiceProcess(spec, port, process, log_file)
         self.processes[spec.name] = running

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 import uuid
+import warnings
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,14 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} not met within {within}s")
         await asyncio.sleep(0.05)
+
+
+def deprecations_raised_by(build: Callable[[], object]) -> list[str]:
+    """What `build` is warned about as deprecated, e.g. a route parameter Litestar must infer."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DeprecationWarning)
+        build()
+    return [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
 
 
 @dataclass(frozen=True)

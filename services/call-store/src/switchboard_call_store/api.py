@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 
 from switchboard_call_store.dead_letters import REDRIVABLE, list_dead_letters, replay_dead_letters
 from switchboard_call_store.handlers import utc_now
@@ -54,12 +55,16 @@ class CallController(Controller):
     dependencies = {"principal": Provide(provide_principal)}
 
     @get("/")
-    async def list_calls(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
+    async def list_calls(
+        self, request: AnyRequest, principal: NamedDependency[Principal]
+    ) -> dict[str, Any]:
         page, _ = await _page_of_calls(request, principal)
         return page
 
     @get("/library")
-    async def library(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
+    async def library(
+        self, request: AnyRequest, principal: NamedDependency[Principal]
+    ) -> dict[str, Any]:
         scope = principal.tenant_scope(request.query_params.get("tenant_id"))
         found = await reader_of(request).library(scope, utc_now())
         lists = {
@@ -68,7 +73,9 @@ class CallController(Controller):
         return {**lists, "avg_score": found["avg_score"]}
 
     @get("/{ref:str}")
-    async def get_call(self, request: AnyRequest, principal: Principal, ref: str) -> dict[str, Any]:
+    async def get_call(
+        self, request: AnyRequest, principal: NamedDependency[Principal], ref: FromPath[str]
+    ) -> dict[str, Any]:
         row = await reader_of(request).find_call(principal.tenant_scope(), ref)
         if row is None:
             raise NotFound("no such call")
@@ -76,7 +83,7 @@ class CallController(Controller):
 
     @get("/{ref:str}/transcript")
     async def transcript(
-        self, request: AnyRequest, principal: Principal, ref: str
+        self, request: AnyRequest, principal: NamedDependency[Principal], ref: FromPath[str]
     ) -> Response[Any]:
         output = request.query_params.get("format", "json")
         if output not in ("json", "txt"):
@@ -116,7 +123,9 @@ class AdminCallController(Controller):
     dependencies = {"principal": Provide(provide_principal)}
 
     @get("/")
-    async def list_calls(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
+    async def list_calls(
+        self, request: AnyRequest, principal: NamedDependency[Principal]
+    ) -> dict[str, Any]:
         page, scope = await _page_of_calls(request, principal)
         return {
             **page,
@@ -142,7 +151,9 @@ class DeadLetterController(Controller):
         }
 
     @post("/replay", status_code=200)
-    async def replay(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
+    async def replay(
+        self, request: AnyRequest, principal: NamedDependency[Principal]
+    ) -> dict[str, Any]:
         topic = _redrivable(request)
         runtime = _runtime(request)
         letters = await replay_dead_letters(

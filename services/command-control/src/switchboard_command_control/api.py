@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery, Parameter
+from litestar.params import FromQuery, QueryParameter
 
 from switchboard_command_control.dead_letters import list_dead_letters
 from switchboard_command_control.domain import command_catalogue
@@ -73,7 +73,7 @@ class DeadLetterController(Controller):
         state: State,
         principal: NamedDependency[Principal],
         topic: FromQuery[str | None] = None,
-        limit: int = Parameter(default=50, ge=1, le=500),
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         return await list_dead_letters(

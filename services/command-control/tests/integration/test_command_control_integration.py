@@ -243,6 +243,14 @@ async def test_a_poison_heartbeat_is_listed_among_the_dead_letters(control, infr
     assert unknown.status_code == 400
 
 
+@pytest.mark.parametrize("limit", ["0", "501", "many"])
+async def test_a_dead_letter_page_size_outside_1_to_500_is_a_bad_request(control, limit):
+    response = await control.get("/api/admin/dlq", params={"limit": limit}, headers=bearer("sre"))
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad_request"
+    assert "limit" in response.json()["detail"]
+
+
 async def test_the_state_topic_counts_as_empty_only_when_it_is(control, infrastructure):
     fresh = unique_id("empty-topic")
     admin = AIOKafkaAdminClient(bootstrap_servers=infrastructure.bootstrap_servers)

@@ -182,3 +182,15 @@ async def test_users_are_listed_in_pages(client: AsyncTestClient[Any], owner: st
     seen = [u["id"] for u in first["items"] + second["items"]]
     assert sorted(seen) == sorted(created)
     assert second["next_cursor"] is None
+
+
+@pytest.mark.parametrize("limit", ["0", "201", "many"])
+async def test_a_page_size_outside_1_to_200_is_a_bad_request(
+    client: AsyncTestClient[Any], owner: str, limit: str
+) -> None:
+    tenant = await new_tenant(client, owner)
+    for path in ("/api/tenants", f"/api/tenants/{tenant}/users", "/api/platform/users"):
+        response = await client.get(path, params={"limit": limit}, headers=bearer(owner))
+        assert response.status_code == 400, path
+        assert response.json()["error"] == "bad_request", path
+        assert "limit" in response.json()["detail"], path

@@ -6,6 +6,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from switchboard_gateway.api.dependencies import AUTH, PRINCIPAL
 from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
@@ -56,7 +58,10 @@ class AuthController(Controller):
         opt=open_in_maintenance("operators sign in to end maintenance"),
     )
     async def login(
-        self, data: LoginRequest, request: Request[Any, Any, Any], auth: AuthService
+        self,
+        data: JSONBody[LoginRequest],
+        request: Request[Any, Any, Any],
+        auth: NamedDependency[AuthService],
     ) -> dict[str, Any]:
         answer = await auth.login(data.email, data.password, client_of(request))
         if isinstance(answer, MfaChallenge):
@@ -69,7 +74,9 @@ class AuthController(Controller):
         responses=answers(200, Tokens),
         opt=open_in_maintenance("a session outlives maintenance"),
     )
-    async def refresh(self, data: RefreshRequest, auth: AuthService) -> dict[str, Any]:
+    async def refresh(
+        self, data: JSONBody[RefreshRequest], auth: NamedDependency[AuthService]
+    ) -> dict[str, Any]:
         return tokens_view(await auth.refresh(data.refresh_token))
 
     @post(
@@ -80,11 +87,15 @@ class AuthController(Controller):
         dependencies=PRINCIPAL,
         responses=ERROR_RESPONSES,
     )
-    async def logout(self, principal: Principal, auth: AuthService) -> None:
+    async def logout(
+        self, principal: NamedDependency[Principal], auth: NamedDependency[AuthService]
+    ) -> None:
         await auth.logout(principal)
 
     @get("/me", guards=[authenticated()], dependencies=PRINCIPAL, responses=answers(200, Me))
-    async def me(self, principal: Principal, auth: AuthService) -> dict[str, Any]:
+    async def me(
+        self, principal: NamedDependency[Principal], auth: NamedDependency[AuthService]
+    ) -> dict[str, Any]:
         user = await auth.me(principal)
         return {
             **user_view(user),
@@ -98,7 +109,9 @@ class AuthController(Controller):
         dependencies=PRINCIPAL,
         responses=answers(200, Sessions),
     )
-    async def sessions(self, principal: Principal, auth: AuthService) -> dict[str, Any]:
+    async def sessions(
+        self, principal: NamedDependency[Principal], auth: NamedDependency[AuthService]
+    ) -> dict[str, Any]:
         found = await auth.sessions(principal)
         return {"items": [session_view(s, principal.session_id) for s in found]}
 
@@ -110,7 +123,12 @@ class AuthController(Controller):
         dependencies=PRINCIPAL,
         responses=ERROR_RESPONSES,
     )
-    async def revoke(self, sid: str, principal: Principal, auth: AuthService) -> None:
+    async def revoke(
+        self,
+        sid: FromPath[str],
+        principal: NamedDependency[Principal],
+        auth: NamedDependency[AuthService],
+    ) -> None:
         await auth.revoke_session(principal, sid)
 
 

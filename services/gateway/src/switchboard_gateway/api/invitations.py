@@ -6,7 +6,8 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 
 from switchboard_gateway.api.dependencies import PRINCIPAL
 from switchboard_gateway.api.errors import DATABASE_ERRORS
@@ -46,17 +47,20 @@ class TenantInvitationController(Controller):
     @post("/", status_code=201, responses=answers(201, InvitationView))
     async def invite(
         self,
-        tenant_id: str,
-        data: InvitationCreate,
-        principal: Principal,
-        invitations: InvitationService,
+        tenant_id: FromPath[str],
+        data: JSONBody[InvitationCreate],
+        principal: NamedDependency[Principal],
+        invitations: NamedDependency[InvitationService],
     ) -> dict[str, Any]:
         invitation = await invitations.invite(principal, tenant_id, data.email, data.role)
         return invitation_view(invitation)
 
     @get("/", responses=answers(200, Invitations))
     async def pending(
-        self, tenant_id: str, principal: Principal, invitations: InvitationService
+        self,
+        tenant_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        invitations: NamedDependency[InvitationService],
     ) -> dict[str, Any]:
         found = await invitations.pending(principal, tenant_id)
         return {"items": [invitation_view(i) for i in found]}
@@ -69,6 +73,6 @@ class InvitationAcceptController(Controller):
 
     @post("/", status_code=201, responses=answers(201, Account))
     async def accept(
-        self, data: InvitationAccept, invitations: InvitationService
+        self, data: JSONBody[InvitationAccept], invitations: NamedDependency[InvitationService]
     ) -> dict[str, Any]:
         return user_view(await invitations.accept(data.token, data.password))

@@ -6,7 +6,8 @@ from typing import Any
 
 from litestar import Controller, Request, delete, post
 from litestar.datastructures import CacheControlHeader, State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody
 
 from switchboard_gateway.api.auth import client_of, tokens_view
 from switchboard_gateway.api.dependencies import PRINCIPAL
@@ -46,7 +47,10 @@ class MfaController(Controller):
 
     @post("/enrol", status_code=201, responses=answers(201, MfaEnrolment))
     async def enrol(
-        self, request: Request[Any, Any, Any], mfa: MfaService, data: MfaEnrolRequest | None = None
+        self,
+        request: Request[Any, Any, Any],
+        mfa: NamedDependency[MfaService],
+        data: JSONBody[MfaEnrolRequest | None] = None,
     ) -> dict[str, Any]:
         """A signed-in caller may send no body at all."""
         token = data.mfa_token if data is not None else None
@@ -61,7 +65,10 @@ class MfaController(Controller):
 
     @post("/confirm", status_code=200, responses=answers(200, MfaConfirmed))
     async def confirm(
-        self, data: MfaConfirmRequest, request: Request[Any, Any, Any], mfa: MfaService
+        self,
+        data: JSONBody[MfaConfirmRequest],
+        request: Request[Any, Any, Any],
+        mfa: NamedDependency[MfaService],
     ) -> dict[str, Any]:
         caller = await _caller(request, mfa, data.mfa_token)
         confirmation = await mfa.confirm(caller, data.code, client_of(request))
@@ -75,7 +82,10 @@ class MfaController(Controller):
         opt=open_in_maintenance("the second step of signing in"),
     )
     async def verify(
-        self, data: MfaVerifyRequest, request: Request[Any, Any, Any], mfa: MfaService
+        self,
+        data: JSONBody[MfaVerifyRequest],
+        request: Request[Any, Any, Any],
+        mfa: NamedDependency[MfaService],
     ) -> dict[str, Any]:
         pair = await mfa.verify(data.mfa_token, data.code, client_of(request))
         return tokens_view(pair)
@@ -89,9 +99,9 @@ class MfaController(Controller):
     )
     async def disable(
         self,
-        data: MfaDisableRequest,
+        data: JSONBody[MfaDisableRequest],
         request: Request[Any, Any, Any],
-        principal: Principal,
-        mfa: MfaService,
+        principal: NamedDependency[Principal],
+        mfa: NamedDependency[MfaService],
     ) -> None:
         await mfa.disable(principal, data.code, client_of(request))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.dependencies import ACCOUNTS, PRINCIPAL
@@ -26,7 +27,7 @@ from switchboard_shared.auth.guards import authenticated, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 
-Limit = Parameter(required=False, ge=1, le=200)
+Limit = Annotated[int | None, QueryParameter(required=False, ge=1, le=200)]
 MANAGE = requires(Permission.USERS_MANAGE)
 # Platform accounts: managing users, and seeing every tenant (only the super admin has both).
 PLATFORM_MANAGE = requires(Permission.USERS_MANAGE, Permission.TENANTS_READ_ALL)
@@ -53,17 +54,20 @@ class TenantController(Controller):
         responses=answers(201, TenantView),
     )
     async def create(
-        self, data: TenantCreate, principal: Principal, accounts: AccountService
+        self,
+        data: JSONBody[TenantCreate],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
     ) -> dict[str, Any]:
         return tenant_view(await accounts.create_tenant(principal, data.name))
 
     @get("/", responses=answers(200, TenantPage))
     async def list(
         self,
-        principal: Principal,
-        accounts: AccountService,
-        limit: int | None = Limit,
-        cursor: str | None = None,
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
+        limit: Limit = None,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         size = clamp_limit(limit)
         return _page(await accounts.list_tenants(principal, size, cursor), size, tenant_view)
@@ -74,7 +78,11 @@ class TenantController(Controller):
         responses=answers(200, TenantView),
     )
     async def update(
-        self, tenant_id: str, data: TenantUpdate, principal: Principal, accounts: AccountService
+        self,
+        tenant_id: FromPath[str],
+        data: JSONBody[TenantUpdate],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
     ) -> dict[str, Any]:
         return tenant_view(await accounts.require_mfa(principal, tenant_id, data.mfa_required))
 
@@ -87,7 +95,11 @@ class TenantUserController(Controller):
 
     @post("/", status_code=201, guards=[MANAGE], responses=answers(201, Account))
     async def create(
-        self, tenant_id: str, data: UserCreate, principal: Principal, accounts: AccountService
+        self,
+        tenant_id: FromPath[str],
+        data: JSONBody[UserCreate],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
     ) -> dict[str, Any]:
         user = await accounts.create_user(
             principal,
@@ -102,11 +114,11 @@ class TenantUserController(Controller):
     @get("/", guards=[requires(Permission.USERS_READ)], responses=answers(200, AccountPage))
     async def list(
         self,
-        tenant_id: str,
-        principal: Principal,
-        accounts: AccountService,
-        limit: int | None = Limit,
-        cursor: str | None = None,
+        tenant_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
+        limit: Limit = None,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         size = clamp_limit(limit)
         return _page(await accounts.list_users(principal, tenant_id, size, cursor), size, user_view)
@@ -114,11 +126,11 @@ class TenantUserController(Controller):
     @patch("/{user_id:str}", guards=[MANAGE], responses=answers(200, Account))
     async def update(
         self,
-        tenant_id: str,
-        user_id: str,
-        data: UserUpdate,
-        principal: Principal,
-        accounts: AccountService,
+        tenant_id: FromPath[str],
+        user_id: FromPath[str],
+        data: JSONBody[UserUpdate],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
     ) -> dict[str, Any]:
         locations = location_tuple(data.locations) if "locations" in data.model_fields_set else KEEP
         user = await accounts.update_user(
@@ -128,13 +140,21 @@ class TenantUserController(Controller):
 
     @delete("/{user_id:str}", status_code=204, guards=[MANAGE], responses=ERROR_RESPONSES)
     async def remove(
-        self, tenant_id: str, user_id: str, principal: Principal, accounts: AccountService
+        self,
+        tenant_id: FromPath[str],
+        user_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
     ) -> None:
         await accounts.remove_user(principal, tenant_id, user_id)
 
     @delete("/{user_id:str}/mfa", status_code=204, guards=[MANAGE], responses=ERROR_RESPONSES)
     async def reset_mfa(
-        self, tenant_id: str, user_id: str, principal: Principal, accounts: AccountService
+        self,
+        tenant_id: FromPath[str],
+        user_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
     ) -> None:
         await accounts.reset_mfa(principal, tenant_id, user_id)
 
@@ -149,7 +169,10 @@ class PlatformUserController(Controller):
 
     @post("/", status_code=201, guards=[PLATFORM_MANAGE], responses=answers(201, Account))
     async def create(
-        self, data: UserCreate, principal: Principal, accounts: AccountService
+        self,
+        data: JSONBody[UserCreate],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
     ) -> dict[str, Any]:
         user = await accounts.create_user(
             principal, None, data.email, data.password, data.role, location_tuple(data.locations)
@@ -159,10 +182,10 @@ class PlatformUserController(Controller):
     @get("/", guards=[requires(Permission.TENANTS_READ_ALL)], responses=answers(200, AccountPage))
     async def list(
         self,
-        principal: Principal,
-        accounts: AccountService,
-        limit: int | None = Limit,
-        cursor: str | None = None,
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountService],
+        limit: Limit = None,
+        cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         size = clamp_limit(limit)
         return _page(await accounts.list_users(principal, None, size, cursor), size, user_view)

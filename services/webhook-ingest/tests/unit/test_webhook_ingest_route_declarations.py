@@ -1,0 +1,15 @@
+"""Every route says where each of its parameters comes from: Litestar infers and warns of none."""
+
+from __future__ import annotations
+
+from switchboard_deploy.testing import deprecations_raised_by
+from switchboard_webhook_ingest.app import build_app
+from switchboard_webhook_ingest.settings import WebhookIngestSettings
+
+
+def test_building_the_app_raises_no_deprecation_warning() -> None:
+    settings = WebhookIngestSettings(
+        database_url="postgresql://nobody@127.0.0.1:1/nothing",
+        kafka_bootstrap_servers="127.0.0.1:1",
+    )
+    assert deprecations_raised_by(lambda: build_app(settings)) == []
