@@ -25,6 +25,7 @@ from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission as P
 from switchboard_shared.errors import Unavailable
+from switchboard_shared.problems import PROBLEM_HANDLERS
 
 MAINTENANCE_RETRY_SECONDS = 30
 
@@ -77,6 +78,7 @@ class LocationController(Controller):
 class OnboardingController(Controller):
     path = "/api/onboarding/{location_id:str}"
     dependencies = DEPENDENCIES
+    exception_handlers = PROBLEM_HANDLERS
 
     @get(guards=[requires(P.LOCATIONS_READ_OWN)])
     async def show(
@@ -106,6 +108,15 @@ class OnboardingController(Controller):
     ) -> dict[str, Any]:
         return await onboarding.submit(principal, location_id)
 
+    @post("/validate", status_code=200, guards=[requires(P.LOCATIONS_READ_OWN)])
+    async def validate(
+        self,
+        location_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
+    ) -> dict[str, Any]:
+        return await onboarding.validate(principal, location_id)
+
     @post("/override", status_code=200, guards=[requires(P.ONBOARDING_OVERRIDE), writes_open])
     async def override(
         self,
@@ -120,6 +131,7 @@ class OnboardingController(Controller):
 class ApprovalController(Controller):
     path = "/api/approvals"
     dependencies = DEPENDENCIES
+    exception_handlers = PROBLEM_HANDLERS
 
     @post("/{location_id:str}", status_code=200, guards=[requires(P.APPROVALS_DECIDE), writes_open])
     async def decide(

@@ -19,6 +19,6 @@ def build_app(settings: OnboardingSettings) -> Litestar:
     store = PostgresStore(runtime.pool)
     announcer = Announcer(runtime.bus)
     subscribe(runtime, ProvisioningOutcomes(store, announcer))
-    return create_app(
-        runtime, route_handlers=CONTROLLERS, state={"onboarding": Onboarding(store, announcer)}
-    )
+    extensions = (settings.extension_min, settings.extension_max)
+    onboarding = Onboarding(store, announcer, default_extensions=extensions)
+    return create_app(runtime, route_handlers=CONTROLLERS, state={"onboarding": onboarding})

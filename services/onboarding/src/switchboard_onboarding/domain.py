@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from switchboard_onboarding.forms import REQUIRED_FOR_PROVISIONING
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import Conflict, NotFound
@@ -26,6 +25,16 @@ class Status(StrEnum):
 
 LOCKED_STATUSES = frozenset({Status.APPROVED, Status.PROVISIONING, Status.COMPLETED})
 SUBMITTABLE = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED})
+CLAIMING_MACS = frozenset(
+    {
+        Status.PENDING_APPROVAL,
+        Status.APPROVED,
+        Status.PROVISIONING,
+        Status.COMPLETED,
+        Status.BLOCKED,
+    }
+)
+"""A location in these states holds its devices' MAC addresses against the tenant's others."""
 PROVISIONABLE = frozenset({Status.APPROVED, Status.PROVISIONING})
 PROVISIONING_REQUESTED = "PROVISIONING_REQUESTED"
 """The OnboardingEvent status that asks provisioning to (re)generate a payload."""
@@ -108,10 +117,6 @@ def check_submit(principal: Principal, location: Location) -> None:
         raise InvalidTransition(f"cannot submit from {location.status}")
 
 
-def missing_for_provisioning(data: Mapping[str, Any]) -> list[str]:
-    return [name for name in REQUIRED_FOR_PROVISIONING if data.get(name) in (None, "", [], {})]
-
-
 def decide(location: Location, decision: str) -> Status:
     if location.status is not Status.PENDING_APPROVAL:
         raise InvalidTransition(f"only PENDING_APPROVAL can be decided; this is {location.status}")
@@ -131,25 +136,3 @@ def status_after_provisioning(current: Status, outcome: str) -> Status | None:
     if target is None or current is target:
         return None
     return target if current in _OUTCOME_SOURCES[target] else None
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
-
-
-def merge(current: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """The form after a patch; a null value clears the field."""
-    merged = {**current, **patch}
-    return {name: value for name, value in merged.items() if value is not None}
-
-
-def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldChange]:
-    names = sorted(set(before) | set(after))
-    return [
-        FieldChange(name, before.get(name), after.get(name))
-        for name in names
-        if before.get(name) != after.get(name)
-    ]

@@ -11,7 +11,8 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from switchboard_onboarding import domain, forms
+from switchboard_onboarding import changes, checks, domain
+from switchboard_onboarding.checks import TenantRules
 from switchboard_onboarding.domain import PROVISIONING_REQUESTED, Location, Status
 from switchboard_onboarding.events import Announcer, provisioning_input
 from switchboard_onboarding.paging import Page, decode_cursor, encode_cursor
@@ -20,6 +21,7 @@ from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.db import ALL_TENANTS
 from switchboard_shared.errors import ValidationFailed
+from switchboard_shared.problems import FieldProblem, FieldsInvalid
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +45,12 @@ def _log(action: str, principal: Principal, location: Location, **extra: Any) ->
 
 
 class Onboarding:
-    def __init__(self, store: Store, announcer: Announcer) -> None:
+    def __init__(
+        self, store: Store, announcer: Announcer, default_extensions: tuple[int, int]
+    ) -> None:
         self._store = store
         self._announce = announcer
+        self._default_extensions = default_extensions
 
     async def _load(self, session: Session, principal: Principal, location_id: str) -> Location:
         found = await session.get(location_id, for_update=True)
@@ -117,18 +122,18 @@ class Onboarding:
         fields: dict[str, Any],
         reason: str | None,
     ) -> dict[str, Any]:
-        data = forms.validated(domain.merge(location.data, fields))
-        changes = domain.field_changes(location.data, data)
+        data = checks.canonical(changes.merge(location.data, fields))
+        changed = changes.field_changes(location.data, data)
         status = location.status if reason else domain.status_after_edit(location.status)
-        if not changes and status is location.status:
+        if not changed and status is location.status:
             return {**describe(location), "changed": []}
         updated = replace(location, data=data, status=status)
         await session.save(updated)
-        await session.record_changes(updated, changes, principal.user_id, reason)
+        await session.record_changes(updated, changed, principal.user_id, reason)
         if status is not location.status:
             await self._announce.status_changed(updated, status, location.status, principal.user_id)
         action = "onboarding.override" if reason else "onboarding.edited"
-        names = [c.field for c in changes]
+        names = [c.field for c in changed]
         await self._announce.audit(action, updated, principal, {"fields": names}, reason=reason)
         _log(action.removeprefix("onboarding."), principal, updated, fields=names)
         return {**describe(updated), "changed": names}
@@ -137,14 +142,35 @@ class Onboarding:
         async with self._store.session(self._scope(principal)) as session:
             location = await self._load(session, principal, location_id)
             domain.check_submit(principal, location)
-            missing = domain.missing_for_provisioning(location.data)
-            if missing:
-                raise ValidationFailed(
-                    f"required for provisioning: {', '.join(missing)}", code="missing_fields"
-                )
+            await session.lock_tenant(location.tenant_id)
+            problems = await self._problems(session, location)
+            if problems:
+                raise FieldsInvalid(problems)
             return await self._move(
                 session, principal, location, Status.PENDING_APPROVAL, "submitted"
             )
+
+    async def validate(self, principal: Principal, location_id: str) -> dict[str, Any]:
+        """The checks of a submission, without submitting."""
+        principal.require(Permission.LOCATIONS_READ_OWN)
+        async with self._store.session(self._scope(principal)) as session:
+            location = domain.ensure_visible(principal, await session.get(location_id))
+            problems = await self._problems(session, location)
+        return {
+            **describe(location),
+            "valid": not problems,
+            "errors": [problem.as_dict() for problem in problems],
+        }
+
+    async def _problems(self, session: Session, location: Location) -> list[FieldProblem]:
+        configured = await session.extension_range(location.tenant_id)
+        low, high = configured or self._default_extensions
+        rules = TenantRules(
+            extension_min=low,
+            extension_max=high,
+            macs_elsewhere=await session.macs_claimed_elsewhere(location.tenant_id, location.id),
+        )
+        return checks.submission_problems(location.data, rules)
 
     async def decide(
         self, principal: Principal, location_id: str, decision: str, comment: str | None

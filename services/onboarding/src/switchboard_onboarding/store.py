@@ -10,7 +10,8 @@ from typing import Any, Protocol
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from switchboard_onboarding.domain import FieldChange, Location, Status
+from switchboard_onboarding.changes import FieldChange
+from switchboard_onboarding.domain import CLAIMING_MACS, Location, Status
 from switchboard_shared.db import Connection, tenant_transaction
 
 _SELECT = "SELECT id, tenant_id, name, status, data, created_at FROM onboarding.locations"
@@ -31,6 +32,9 @@ class Session(Protocol):
         self, location: Location, decision: str, comment: str | None, actor: str
     ) -> None: ...
     async def first_time(self, event_id: str) -> bool: ...
+    async def lock_tenant(self, tenant_id: str) -> None: ...
+    async def macs_claimed_elsewhere(self, tenant_id: str, location_id: str) -> frozenset[str]: ...
+    async def extension_range(self, tenant_id: str) -> tuple[int, int] | None: ...
 
 
 class Store(Protocol):
@@ -142,6 +146,30 @@ class PostgresSession:
             (event_id,),
         )
         return await cursor.fetchone() is not None
+
+    async def lock_tenant(self, tenant_id: str) -> None:
+        """Serialises the submissions of one tenant, so two cannot claim the same MAC."""
+        await self._conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('onboarding.submit:' || %s))", (tenant_id,)
+        )
+
+    async def macs_claimed_elsewhere(self, tenant_id: str, location_id: str) -> frozenset[str]:
+        cursor = await self._conn.execute(
+            "SELECT DISTINCT upper(replace(device->>'mac_address', '-', ':')) AS mac"
+            " FROM onboarding.locations,"
+            " jsonb_array_elements(coalesce(data->'devices', '[]'::jsonb)) AS device"
+            " WHERE tenant_id = %s AND id <> %s AND status = ANY(%s)",
+            (tenant_id, location_id, list(CLAIMING_MACS)),
+        )
+        return frozenset(row["mac"] for row in await cursor.fetchall() if row["mac"])
+
+    async def extension_range(self, tenant_id: str) -> tuple[int, int] | None:
+        cursor = await self._conn.execute(
+            "SELECT extension_min, extension_max FROM onboarding.tenant_rules WHERE tenant_id = %s",
+            (tenant_id,),
+        )
+        row = await cursor.fetchone()
+        return (row["extension_min"], row["extension_max"]) if row else None
 
 
 class PostgresStore:

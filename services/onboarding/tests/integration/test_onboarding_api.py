@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
 from switchboard_onboarding.app import build_app
+from switchboard_onboarding.example import example_form
 from switchboard_onboarding.settings import OnboardingSettings
 from switchboard_shared.db import role_dsn
 from switchboard_shared.events import ControlState, OperatingMode
@@ -24,27 +25,7 @@ pytestmark = pytest.mark.integration
 
 Client = AsyncTestClient[Any]
 
-COMPLETE_FORM: dict[str, Any] = {
-    "account_name": "Acme Medical Group",
-    "address": {"line1": "123 Main Street", "city": "New York", "state": "NY", "zipcode": "10001"},
-    "primary_contact": {
-        "name": "Alice Johnson",
-        "email": "alice@example.com",
-        "phone": "+1-555-0101",
-    },
-    "devices": [
-        {
-            "id": "phone-1",
-            "brand": "YEALINK",
-            "model": "T46S",
-            "mac_address": "00:15:5D:01:01:01",
-            "extension": "1001",
-            "user": {"name": "Bob Front", "email": "bob@example.com"},
-        }
-    ],
-    "working_hours": [{"day": "mon", "open": "09:00", "close": "17:00"}],
-    "call_flow": {"type": "direct", "destination": "1001"},
-}
+COMPLETE_FORM = example_form()
 
 
 async def wait_ready(client: Client, deadline_seconds: float = 60.0) -> None:
@@ -142,7 +123,7 @@ async def test_a_customer_creates_edits_and_reads_back_field_history(client: Cli
     ]
 
 
-async def test_submit_names_every_missing_field(client: Client) -> None:
+async def test_submit_lists_every_missing_section_by_field(client: Client) -> None:
     tenant = unique_id("tenant")
     location_id = await new_location(client, tenant)
     await client.patch(
@@ -152,12 +133,121 @@ async def test_submit_names_every_missing_field(client: Client) -> None:
     response = await client.post(f"/api/onboarding/{location_id}/submit", headers=customer(tenant))
 
     assert response.status_code == 422
-    assert response.json()["error"] == "missing_fields"
-    for name in ("address", "primary_contact", "devices", "working_hours", "call_flow"):
-        assert name in response.json()["detail"]
+    body = response.json()
+    assert body["error"] == "invalid_fields"
+    assert {e["path"] for e in body["errors"]} == {
+        "address",
+        "contacts",
+        "phone_system",
+        "users",
+        "devices",
+        "working_hours",
+        "call_flow",
+    }
+    assert {e["code"] for e in body["errors"]} == {"required"}
 
 
-async def test_an_invalid_field_value_is_refused_with_422(client: Client) -> None:
+async def test_submit_lists_every_broken_rule_at_once_and_changes_nothing(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    form = example_form()
+    form["devices"][1]["mac_address"] = form["devices"][0]["mac_address"]
+    form["users"][1]["extension"] = "1001"
+    form["call_flow"]["options"][0]["target"]["ref"] = "nobody"
+    await client.patch(f"/api/onboarding/{location_id}", json=form, headers=customer(tenant))
+
+    response = await client.post(f"/api/onboarding/{location_id}/submit", headers=customer(tenant))
+    view = await client.get(f"/api/onboarding/{location_id}", headers=customer(tenant))
+
+    assert response.status_code == 422
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [
+        ("devices[1].mac_address", "duplicate_mac"),
+        ("users[1].extension", "duplicate_extension"),
+        ("call_flow.options[0].target.ref", "unknown_target"),
+    ]
+    assert all(e["message"] for e in response.json()["errors"])
+    assert view.json()["status"] == "IN_PROGRESS"
+
+
+async def test_validate_runs_the_submission_checks_without_submitting(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    form = example_form()
+    form["working_hours"]["days"][0] = {"day": "mon", "open": "18:00", "close": "09:00"}
+    await client.patch(f"/api/onboarding/{location_id}", json=form, headers=customer(tenant))
+
+    broken = await client.post(f"/api/onboarding/{location_id}/validate", headers=customer(tenant))
+    await client.patch(
+        f"/api/onboarding/{location_id}",
+        json={"working_hours": example_form()["working_hours"]},
+        headers=customer(tenant),
+    )
+    fixed = await client.post(f"/api/onboarding/{location_id}/validate", headers=customer(tenant))
+
+    assert broken.status_code == 200
+    assert (broken.json()["valid"], broken.json()["errors"][0]["path"]) == (
+        False,
+        "working_hours.days[0].close",
+    )
+    assert (fixed.json()["valid"], fixed.json()["errors"], fixed.json()["status"]) == (
+        True,
+        [],
+        "IN_PROGRESS",
+    )
+
+
+async def test_a_mac_address_submitted_by_another_location_of_the_tenant_is_refused(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    first, second = await new_location(client, tenant), await new_location(client, tenant)
+    other_tenant = unique_id("tenant")
+    elsewhere = await new_location(client, other_tenant)
+    for location_id, owner in ((first, tenant), (second, tenant), (elsewhere, other_tenant)):
+        await client.patch(
+            f"/api/onboarding/{location_id}", json=COMPLETE_FORM, headers=customer(owner)
+        )
+
+    accepted = await client.post(f"/api/onboarding/{first}/submit", headers=customer(tenant))
+    refused = await client.post(f"/api/onboarding/{second}/submit", headers=customer(tenant))
+    other = await client.post(f"/api/onboarding/{elsewhere}/submit", headers=customer(other_tenant))
+
+    assert accepted.status_code == 200, accepted.text
+    assert refused.status_code == 422
+    assert {(e["path"], e["code"]) for e in refused.json()["errors"]} == {
+        ("devices[0].mac_address", "mac_in_use"),
+        ("devices[1].mac_address", "mac_in_use"),
+    }
+    assert other.status_code == 200, other.text
+
+
+async def test_field_history_names_the_device_and_attribute_that_changed(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    await client.patch(
+        f"/api/onboarding/{location_id}", json=COMPLETE_FORM, headers=customer(tenant)
+    )
+    devices = example_form()["devices"]
+    devices[1]["mac_address"] = "00:15:5D:01:01:0A"
+
+    await client.patch(
+        f"/api/onboarding/{location_id}", json={"devices": devices}, headers=customer(tenant)
+    )
+    view = (await client.get(f"/api/onboarding/{location_id}", headers=customer(tenant))).json()
+
+    last = view["history"][-1]
+    assert (last["field"], last["old"], last["new"]) == (
+        "devices[id=phone-2].mac_address",
+        "00:15:5D:01:01:02",
+        "00:15:5D:01:01:0A",
+    )
+
+
+async def test_an_invalid_field_value_is_refused_with_its_path(client: Client) -> None:
     tenant = unique_id("tenant")
     location_id = await new_location(client, tenant)
     bad = {"devices": [{**COMPLETE_FORM["devices"][0], "mac_address": "nope"}]}
@@ -167,7 +257,13 @@ async def test_an_invalid_field_value_is_refused_with_422(client: Client) -> Non
     )
 
     assert response.status_code == 422
-    assert "mac_address" in response.json()["detail"]
+    assert response.json()["errors"] == [
+        {
+            "path": "devices[0].mac_address",
+            "code": "invalid_mac",
+            "message": "a MAC address is six hex pairs, e.g. 00:15:5D:01:01:01",
+        }
+    ]
 
 
 async def test_an_approved_location_is_locked_against_ordinary_edits(client: Client) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from switchboard_onboarding.domain import FieldChange, Location, Status
+from switchboard_onboarding.changes import FieldChange
+from switchboard_onboarding.domain import Location, Status
 from switchboard_onboarding.events import Announcer
 from switchboard_onboarding.handlers import Onboarding
 from switchboard_onboarding.outcomes import ProvisioningOutcomes
@@ -71,6 +72,15 @@ class FakeSession:
         self.processed.add(event_id)
         return True
 
+    async def lock_tenant(self, tenant_id: str) -> None:
+        return None
+
+    async def macs_claimed_elsewhere(self, tenant_id: str, location_id: str) -> frozenset[str]:
+        return frozenset()
+
+    async def extension_range(self, tenant_id: str) -> tuple[int, int] | None:
+        return None
+
 
 @dataclass
 class FakeStore:
@@ -108,7 +118,7 @@ def bus() -> FakeBus:
 
 @pytest.fixture
 def onboarding(store: FakeStore, bus: FakeBus) -> Onboarding:
-    return Onboarding(store, Announcer(bus))  # type: ignore[arg-type]
+    return Onboarding(store, Announcer(bus), (100, 9999))  # type: ignore[arg-type]
 
 
 async def test_creating_a_location_announces_it_and_audits_it(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from switchboard_onboarding import domain, forms
+from switchboard_onboarding import domain
 from switchboard_onboarding.domain import Location, Status
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Role
@@ -47,12 +47,6 @@ def test_submitting_twice_or_after_cancelling_is_a_conflict(status: Status) -> N
     assert caught.value.code == "invalid_transition"
 
 
-def test_submit_reports_every_field_provisioning_still_needs() -> None:
-    missing = domain.missing_for_provisioning({"account_name": "Acme", "devices": []})
-
-    assert missing == ["address", "primary_contact", "devices", "working_hours", "call_flow"]
-
-
 def test_only_a_pending_request_can_be_decided() -> None:
     assert domain.decide(at(Status.PENDING_APPROVAL), "approve") is Status.APPROVED
     assert domain.decide(at(Status.PENDING_APPROVAL), "reject") is Status.IN_PROGRESS
@@ -76,33 +70,3 @@ def test_provisioning_outcomes_only_move_a_location_forward(
     current: Status, outcome: str, expected: Status | None
 ) -> None:
     assert domain.status_after_provisioning(current, outcome) is expected
-
-
-def test_a_patch_merges_fields_and_null_clears_one() -> None:
-    merged = domain.merge(
-        {"account_name": "A", "call_flow": {"type": "direct"}}, {"call_flow": None}
-    )
-
-    assert merged == {"account_name": "A"}
-
-
-def test_field_changes_name_old_and_new_values_of_changed_fields_only() -> None:
-    changes = domain.field_changes({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4})
-
-    assert [(c.field, c.old, c.new) for c in changes] == [("b", 2, 3), ("c", None, 4)]
-
-
-def test_the_form_refuses_unknown_fields_and_bad_values() -> None:
-    with pytest.raises(AppError) as unknown:
-        forms.validated({"favourite_colour": "blue"})
-    with pytest.raises(AppError) as bad_mac:
-        forms.validated(
-            {
-                "devices": [
-                    {"id": "d", "brand": "b", "model": "m", "mac_address": "x", "extension": "1"}
-                ]
-            }
-        )
-
-    assert unknown.value.status_code == 422
-    assert "mac_address" in bad_mac.value.detail

@@ -15,6 +15,7 @@ from litestar.testing import AsyncTestClient
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
 from switchboard_onboarding.app import build_app as build_onboarding
+from switchboard_onboarding.example import example_form
 from switchboard_onboarding.settings import OnboardingSettings
 from switchboard_provisioning.app import build_app as build_provisioning
 from switchboard_provisioning.settings import ProvisioningSettings
@@ -24,44 +25,8 @@ pytestmark = pytest.mark.integration
 Client = AsyncTestClient[Any]
 DEADLINE_SECONDS = 30.0
 
-FORM: dict[str, Any] = {
-    "account_name": "Acme Medical Group",
-    "address": {
-        "line1": "123 Main Street",
-        "line2": "Suite 100",
-        "city": "New York",
-        "state": "NY",
-        "zipcode": "10001",
-    },
-    "primary_contact": {
-        "name": "Alice Johnson",
-        "email": "alice@example.com",
-        "phone": "+1-555-0101",
-    },
-    "devices": [
-        {
-            "id": "phone-1",
-            "brand": "yealink",
-            "model": "T46S",
-            "mac_address": "00:15:5d:01:01:01",
-            "extension": "1001",
-            "user": {"name": "Bob Front", "email": "bob@example.com"},
-        },
-        {
-            "id": "phone-2",
-            "brand": "POLY",
-            "model": "VVX",
-            "mac_address": "00:15:5D:01:01:02",
-            "extension": "1002",
-        },
-    ],
-    "working_hours": [{"day": "mon", "open": "09:00", "close": "17:00"}],
-    "call_flow": {
-        "type": "ivr",
-        "greeting": "Thanks for calling",
-        "options": [{"digit": "1", "extension": "1001"}],
-    },
-}
+FORM = example_form()
+"""A form that passes onboarding's checks before submission."""
 
 
 async def until(probe: Callable[[], Awaitable[Any]], what: str) -> Any:
@@ -159,7 +124,7 @@ async def test_an_approval_produces_a_payload_and_moves_the_location_to_provisio
     assert (payload["locationId"], payload["accountId"], payload["version"]) == (
         location_id,
         tenant,
-        "1.0.0",
+        "2.0.0",
     )
     assert payload["accountName"] == "Acme Medical Group"
     assert payload["location"]["address"]["line2"] == "Suite 100"
@@ -168,11 +133,18 @@ async def test_an_approval_produces_a_payload_and_moves_the_location_to_provisio
         "00:15:5D:01:01:01",
         "00:15:5D:01:01:02",
     ]
-    assert payload["users"] == [
-        {"name": "Bob Front", "email": "bob@example.com", "extension": "1001"}
+    assert [(u["id"], u["deviceIds"]) for u in payload["users"]] == [
+        ("alice", ["phone-1"]),
+        ("bob", ["phone-2"]),
+        ("carol", []),
     ]
-    assert [e["number"] for e in payload["extensions"]] == ["1001", "1002"]
-    assert payload["callFlow"]["options"] == [{"digit": "1", "extension": "1001"}]
+    assert [e["number"] for e in payload["extensions"]] == ["1001", "1002", "1003"]
+    assert payload["phoneSystem"]["sipDomain"] == "acme.sip.example.com"
+    assert [o["target"]["extensions"] for o in payload["callFlow"]["options"]] == [
+        ["1002", "1003"],
+        ["1001"],
+        ["1003"],
+    ]
 
 
 async def audit_entry(bootstrap: str, action: str, resource: str) -> dict[str, Any]:
@@ -209,7 +181,7 @@ async def test_every_generation_is_audited(
     )
 
     assert (entry["tenant_id"], entry["result"]) == (tenant, "success")
-    assert entry["params"]["version"] == "1.0.0"
+    assert entry["params"]["version"] == "2.0.0"
 
 
 async def test_reporting_completion_moves_the_location_to_completed(
@@ -226,16 +198,26 @@ async def test_reporting_completion_moves_the_location_to_completed(
     assert response.status_code == 200
 
 
-async def test_an_inconsistent_approval_fails_generation_and_blocks_the_location(
+async def test_an_override_that_breaks_the_form_fails_generation_and_blocks_the_location(
     apps: tuple[Client, Client],
 ) -> None:
     onboarding, provisioning = apps
-    broken = {**FORM, "call_flow": {"type": "direct", "destination": "4242"}}
+    location_id = await approved(onboarding, unique_id("tenant"), FORM)
+    await status_becomes(onboarding, location_id, "PROVISIONING")
+    broken = {"type": "direct", "destination": {"kind": "extension", "ref": "4242"}}
 
-    location_id = await approved(onboarding, unique_id("tenant"), broken)
+    overridden = await onboarding.post(
+        f"/api/onboarding/{location_id}/override",
+        json={"reason": "route straight to the new desk", "fields": {"call_flow": broken}},
+        headers=lead(),
+    )
+    await onboarding.post(
+        "/api/bulk/provisioning", json={"location_ids": [location_id]}, headers=lead()
+    )
     await status_becomes(onboarding, location_id, "BLOCKED")
     response = await provisioning.get(f"/api/provisioning/{location_id}", headers=lead())
 
+    assert overridden.status_code == 200, overridden.text
     assert response.status_code == 409
     assert "4242" in response.json()["detail"]
 
