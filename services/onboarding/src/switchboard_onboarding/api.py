@@ -20,6 +20,7 @@ from switchboard_onboarding.schemas import (
     Decision,
     LocationCreate,
     Override,
+    StatusChange,
 )
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
@@ -116,6 +117,16 @@ class OnboardingController(Controller):
         onboarding: NamedDependency[Onboarding],
     ) -> dict[str, Any]:
         return await onboarding.validate(principal, location_id)
+
+    @post("/status", status_code=200, guards=[requires(P.ONBOARDING_EDIT_OWN), writes_open])
+    async def change_status(
+        self,
+        location_id: FromPath[str],
+        data: JSONBody[StatusChange],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
+    ) -> dict[str, Any]:
+        return await onboarding.change_status(principal, location_id, data.status, data.reason)
 
     @post("/override", status_code=200, guards=[requires(P.ONBOARDING_OVERRIDE), writes_open])
     async def override(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -24,7 +23,6 @@ class Status(StrEnum):
 
 
 LOCKED_STATUSES = frozenset({Status.APPROVED, Status.PROVISIONING, Status.COMPLETED})
-SUBMITTABLE = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED})
 CLAIMING_MACS = frozenset(
     {
         Status.PENDING_APPROVAL,
@@ -39,25 +37,13 @@ PROVISIONABLE = frozenset({Status.APPROVED, Status.PROVISIONING})
 PROVISIONING_REQUESTED = "PROVISIONING_REQUESTED"
 """The OnboardingEvent status that asks provisioning to (re)generate a payload."""
 
-PROVISIONING_OUTCOMES: Mapping[str, Status] = {
-    "requested": Status.PROVISIONING,
-    "generated": Status.PROVISIONING,
-    "completed": Status.COMPLETED,
-    "failed": Status.BLOCKED,
-}
-_OUTCOME_SOURCES: Mapping[Status, frozenset[Status]] = {
-    Status.PROVISIONING: frozenset({Status.APPROVED}),
-    Status.COMPLETED: frozenset({Status.APPROVED, Status.PROVISIONING}),
-    Status.BLOCKED: frozenset({Status.APPROVED, Status.PROVISIONING}),
-}
-
 
 class Locked(Conflict):
     code = "locked"
 
 
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
+class NotApproved(Conflict):
+    code = "not_approved"
 
 
 @dataclass(frozen=True)
@@ -67,6 +53,8 @@ class Location:
     name: str
     status: Status
     data: dict[str, Any]
+    blocked_from: Status | None = None
+    """The status a BLOCKED location was blocked from; where unblocking returns."""
 
 
 def is_locked(status: Status) -> bool:
@@ -104,35 +92,16 @@ def check_edit(principal: Principal, location: Location) -> None:
         raise Locked(f"onboarding is {location.status}; only an override may change it")
 
 
-def status_after_edit(status: Status) -> Status:
-    return Status.IN_PROGRESS if status in (Status.NOT_STARTED, Status.BLOCKED) else status
-
-
 def check_submit(principal: Principal, location: Location) -> None:
     principal.require(Permission.ONBOARDING_SUBMIT)
     principal.require(edit_permission(principal, location))
-    if is_locked(location.status):
-        raise Locked(f"onboarding is {location.status}")
-    if location.status not in SUBMITTABLE:
-        raise InvalidTransition(f"cannot submit from {location.status}")
 
 
-def decide(location: Location, decision: str) -> Status:
-    if location.status is not Status.PENDING_APPROVAL:
-        raise InvalidTransition(f"only PENDING_APPROVAL can be decided; this is {location.status}")
-    return Status.APPROVED if decision == "approve" else Status.IN_PROGRESS
+def status_after_edit(status: Status) -> Status:
+    """The first edit starts the work; a blocked or cancelled one stays so until a lead acts."""
+    return Status.IN_PROGRESS if status is Status.NOT_STARTED else status
 
 
 def check_provisionable(location: Location) -> None:
     if location.status not in PROVISIONABLE:
-        raise InvalidTransition(
-            f"provisioning needs an approved location; this is {location.status}"
-        )
-
-
-def status_after_provisioning(current: Status, outcome: str) -> Status | None:
-    """The new status a provisioning outcome leads to, or None when it no longer applies."""
-    target = PROVISIONING_OUTCOMES.get(outcome)
-    if target is None or current is target:
-        return None
-    return target if current in _OUTCOME_SOURCES[target] else None
+        raise NotApproved(f"provisioning needs an approved location; this is {location.status}")

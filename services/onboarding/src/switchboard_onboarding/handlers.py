@@ -11,10 +11,11 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from switchboard_onboarding import changes, checks, domain
+from switchboard_onboarding import changes, checks, domain, transitions
 from switchboard_onboarding.checks import TenantRules
 from switchboard_onboarding.domain import PROVISIONING_REQUESTED, Location, Status
 from switchboard_onboarding.events import Announcer, provisioning_input
+from switchboard_onboarding.moves import move
 from switchboard_onboarding.paging import Page, decode_cursor, encode_cursor
 from switchboard_onboarding.store import Session, Store
 from switchboard_shared.auth.principal import Principal
@@ -33,6 +34,7 @@ def describe(location: Location) -> dict[str, Any]:
         "name": location.name,
         "status": location.status,
         "locked": domain.is_locked(location.status),
+        "blocked_from": location.blocked_from,
     }
 
 
@@ -96,7 +98,13 @@ class Onboarding:
         async with self._store.session(self._scope(principal)) as session:
             location = domain.ensure_visible(principal, await session.get(location_id))
             history = await session.history(location_id)
-        return {**describe(location), "data": location.data, "history": history}
+        allowed = transitions.allowed_next(location, transitions.actor_of(principal))
+        return {
+            **describe(location),
+            "allowed_next": sorted(allowed),
+            "data": location.data,
+            "history": history,
+        }
 
     async def edit(
         self, principal: Principal, location_id: str, fields: dict[str, Any]
@@ -139,16 +147,33 @@ class Onboarding:
         return {**describe(updated), "changed": names}
 
     async def submit(self, principal: Principal, location_id: str) -> dict[str, Any]:
+        principal.require(Permission.ONBOARDING_SUBMIT)
         async with self._store.session(self._scope(principal)) as session:
             location = await self._load(session, principal, location_id)
             domain.check_submit(principal, location)
+            target = Status.PENDING_APPROVAL
+            actor = transitions.actor_of(principal)
+            rule = transitions.transition(location, target, actor, transitions.SUBMISSION)
             await session.lock_tenant(location.tenant_id)
             problems = await self._problems(session, location)
             if problems:
                 raise FieldsInvalid(problems)
-            return await self._move(
-                session, principal, location, Status.PENDING_APPROVAL, "submitted"
-            )
+            updated = await move(session, self._announce, location, target, rule, principal)
+        return describe(updated)
+
+    async def change_status(
+        self, principal: Principal, location_id: str, target: Status, reason: str | None
+    ) -> dict[str, Any]:
+        """Block, unblock, reopen or cancel, as the transition table allows this caller."""
+        async with self._store.session(self._scope(principal)) as session:
+            location = await self._load(session, principal, location_id)
+            principal.require(domain.edit_permission(principal, location))
+            actor = transitions.actor_of(principal)
+            rule = transitions.transition(location, target, actor, transitions.MANUAL_ACTIONS)
+            if rule.needs_reason and not reason:
+                raise ValidationFailed(f"{rule.action} needs a reason", code="reason_required")
+            updated = await move(session, self._announce, location, target, rule, principal, reason)
+        return describe(updated)
 
     async def validate(self, principal: Principal, location_id: str) -> dict[str, Any]:
         """The checks of a submission, without submitting."""
@@ -176,12 +201,16 @@ class Onboarding:
         self, principal: Principal, location_id: str, decision: str, comment: str | None
     ) -> dict[str, Any]:
         principal.require(Permission.APPROVALS_DECIDE)
+        target = Status.APPROVED if decision == "approve" else Status.IN_PROGRESS
         async with self._store.session(self._scope(principal)) as session:
             location = await self._load(session, principal, location_id)
-            status = domain.decide(location, decision)
+            actor = transitions.actor_of(principal)
+            rule = transitions.transition(location, target, actor, transitions.DECISIONS)
             await session.record_decision(location, decision, comment, principal.user_id)
-            action = "approved" if decision == "approve" else "rejected"
-            return await self._move(session, principal, location, status, action, comment)
+            updated = await move(
+                session, self._announce, location, target, rule, principal, comment
+            )
+        return describe(updated)
 
     async def request_provisioning(self, principal: Principal, location_id: str) -> dict[str, Any]:
         principal.require(Permission.PROVISIONING_TRIGGER)
@@ -198,28 +227,6 @@ class Onboarding:
             await self._announce.audit("onboarding.provisioning_requested", location, principal)
         _log("provisioning_requested", principal, location)
         return {**describe(location), "requested": True}
-
-    async def _move(
-        self,
-        session: Session,
-        principal: Principal,
-        location: Location,
-        status: Status,
-        action: str,
-        comment: str | None = None,
-    ) -> dict[str, Any]:
-        updated = replace(location, status=status)
-        await session.save(updated)
-        data = provisioning_input(updated) if status is Status.APPROVED else None
-        await self._announce.status_changed(
-            updated, status, location.status, principal.user_id, data
-        )
-        params = {"from": location.status, "to": status}
-        await self._announce.audit(
-            f"onboarding.{action}", updated, principal, params, reason=comment
-        )
-        _log(action, principal, updated, status=status)
-        return describe(updated)
 
     @staticmethod
     def _scope(principal: Principal) -> str:

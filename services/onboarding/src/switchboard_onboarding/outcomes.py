@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
-from switchboard_onboarding import domain
+from switchboard_onboarding import transitions
 from switchboard_onboarding.events import Announcer
+from switchboard_onboarding.moves import move
 from switchboard_onboarding.store import Store
 from switchboard_shared.db import ALL_TENANTS
 from switchboard_shared.envelope import Envelope
@@ -27,22 +27,9 @@ class ProvisioningOutcomes:
             if not await session.first_time(envelope.id):
                 return
             location = await session.get(event.location_id, for_update=True)
-            target = (
-                domain.status_after_provisioning(location.status, event.status)
-                if location
-                else None
-            )
-            if location is None or target is None:
+            found = transitions.after_provisioning(location, event.status) if location else None
+            if location is None or found is None:
                 log.info("provisioning %s for %s changes nothing", event.status, event.location_id)
                 return
-            updated = replace(location, status=target)
-            await session.save(updated)
-            await self._announce.status_changed(updated, target, location.status, None)
-            await self._announce.audit(
-                f"onboarding.provisioning_{event.status}",
-                updated,
-                None,
-                {"from": location.status, "to": target},
-                reason=event.reason,
-            )
-        log.info("location %s is %s", location.id, target, extra={"location_id": location.id})
+            target, rule = found
+            await move(session, self._announce, location, target, rule, None, event.reason)

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from switchboard_onboarding.domain import Status
+
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -26,7 +28,16 @@ class Decision(Body):
     comment: str | None = Field(default=None, max_length=2000)
 
 
+class StatusChange(Body):
+    status: Status
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
 class BulkLocations(Body):
+    location_ids: list[str]
+
+
+class BulkStatusChange(StatusChange):
     location_ids: list[str]
 
 

@@ -14,7 +14,9 @@ from switchboard_onboarding.changes import FieldChange
 from switchboard_onboarding.domain import CLAIMING_MACS, Location, Status
 from switchboard_shared.db import Connection, tenant_transaction
 
-_SELECT = "SELECT id, tenant_id, name, status, data, created_at FROM onboarding.locations"
+_SELECT = (
+    "SELECT id, tenant_id, name, status, data, blocked_from, created_at FROM onboarding.locations"
+)
 
 
 class Session(Protocol):
@@ -49,6 +51,7 @@ def _location(row: dict[str, Any]) -> Location:
         name=row["name"],
         status=Status(row["status"]),
         data=dict(row["data"]),
+        blocked_from=Status(row["blocked_from"]) if row["blocked_from"] else None,
     )
 
 
@@ -94,9 +97,9 @@ class PostgresSession:
 
     async def save(self, location: Location) -> None:
         await self._conn.execute(
-            "UPDATE onboarding.locations SET status = %s, data = %s, updated_at = now()"
-            " WHERE id = %s",
-            (location.status, Jsonb(location.data), location.id),
+            "UPDATE onboarding.locations"
+            " SET status = %s, data = %s, blocked_from = %s, updated_at = now() WHERE id = %s",
+            (location.status, Jsonb(location.data), location.blocked_from, location.id),
         )
 
     async def record_changes(

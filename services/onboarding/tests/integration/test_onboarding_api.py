@@ -485,3 +485,139 @@ async def test_row_level_security_hides_other_tenants_rows_from_the_service_role
     assert await visible_to(tenant) == 1
     assert await visible_to(unique_id("tenant")) == 0
     assert await visible_to("*") == 1
+
+
+async def find_event(
+    bootstrap: str, topic: str, predicate: Any, deadline_seconds: float = 20.0
+) -> dict[str, Any]:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
+    )
+    await consumer.start()
+    try:
+        deadline = time.monotonic() + deadline_seconds
+        while time.monotonic() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    event = json.loads(record.value or b"{}")
+                    if predicate(event):
+                        return dict(event)
+        raise AssertionError(f"no matching event arrived on {topic}")
+    finally:
+        await consumer.stop()
+
+
+async def move(
+    client: Client, location_id: str, headers: dict[str, str], status: str, reason: str | None
+) -> Any:
+    body: dict[str, Any] = {"status": status}
+    if reason:
+        body["reason"] = reason
+    return await client.post(f"/api/onboarding/{location_id}/status", json=body, headers=headers)
+
+
+async def test_a_customer_cancels_their_own_location_before_approval_but_not_after(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    draft = await new_location(client, tenant)
+    approved = await approved_location(client, tenant)
+
+    cancelled = await move(client, draft, customer(tenant), "CANCELLED", "opened by mistake")
+    refused = await move(client, approved, customer(tenant), "CANCELLED", None)
+
+    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "CANCELLED")
+    assert (refused.status_code, refused.json()["error"]) == (403, "forbidden")
+
+
+async def test_an_illegal_transition_is_a_409_naming_the_current_and_legal_next_states(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    await move(client, location_id, customer(tenant), "CANCELLED", None)
+
+    approve = await client.post(
+        f"/api/approvals/{location_id}", json={"decision": "approve"}, headers=lead()
+    )
+    submit = await client.post(f"/api/onboarding/{location_id}/submit", headers=customer(tenant))
+    complete = await move(client, location_id, lead(), "COMPLETED", None)
+
+    assert approve.status_code == 409
+    assert approve.json() == {
+        "error": "invalid_transition",
+        "detail": "cannot go from CANCELLED to APPROVED; allowed next: none",
+        "current": "CANCELLED",
+        "requested": "APPROVED",
+        "allowed": [],
+    }
+    assert (submit.status_code, submit.json()["current"]) == (409, "CANCELLED")
+    assert (complete.status_code, complete.json()["allowed"]) == (409, ["IN_PROGRESS"])
+
+
+async def test_a_lead_blocks_with_a_reason_and_unblocking_returns_to_the_blocked_state(
+    client: Client, infrastructure: Stack
+) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    await client.patch(
+        f"/api/onboarding/{location_id}", json=COMPLETE_FORM, headers=customer(tenant)
+    )
+    await client.post(f"/api/onboarding/{location_id}/submit", headers=customer(tenant))
+    reason = f"billing account on hold {unique_id('r')}"
+
+    without_reason = await move(client, location_id, lead(), "BLOCKED", None)
+    by_customer = await move(client, location_id, customer(tenant), "BLOCKED", reason)
+    blocked = await move(client, location_id, lead(), "BLOCKED", reason)
+    view = (await client.get(f"/api/onboarding/{location_id}", headers=lead())).json()
+    unblocked = await move(client, location_id, lead(), "PENDING_APPROVAL", None)
+    audit = await find_audit(
+        infrastructure.bootstrap_servers,
+        lambda e: e.get("action") == "onboarding.blocked" and e.get("reason") == reason,
+    )
+    event = await find_event(
+        infrastructure.bootstrap_servers,
+        "onboarding.events.v1",
+        lambda e: (
+            e.get("location_id") == location_id
+            and (e.get("previous_status"), e.get("status")) == ("BLOCKED", "PENDING_APPROVAL")
+        ),
+    )
+
+    assert (without_reason.status_code, without_reason.json()["error"]) == (422, "reason_required")
+    assert by_customer.status_code == 403
+    assert blocked.json()["status"] == "BLOCKED"
+    assert (view["blocked_from"], view["allowed_next"]) == (
+        "PENDING_APPROVAL",
+        ["CANCELLED", "IN_PROGRESS", "PENDING_APPROVAL"],
+    )
+    assert (unblocked.json()["status"], unblocked.json()["blocked_from"]) == (
+        "PENDING_APPROVAL",
+        None,
+    )
+    assert audit["params"] == {"from": "PENDING_APPROVAL", "to": "BLOCKED"}
+    assert event["actor_id"]
+
+
+async def test_a_lead_reopens_a_cancelled_location_for_the_customer(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    await move(client, location_id, customer(tenant), "CANCELLED", None)
+
+    by_customer = await move(client, location_id, customer(tenant), "IN_PROGRESS", None)
+    reopened = await move(client, location_id, lead(), "IN_PROGRESS", "customer changed mind")
+
+    assert by_customer.status_code == 403
+    assert reopened.json()["status"] == "IN_PROGRESS"
+
+
+async def test_the_status_route_does_not_approve_or_submit(client: Client) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+
+    response = await move(client, location_id, lead(), "PENDING_APPROVAL", None)
+
+    assert (response.status_code, response.json()["allowed"]) == (
+        409,
+        ["BLOCKED", "CANCELLED"],
+    )

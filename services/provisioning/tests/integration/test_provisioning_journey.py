@@ -244,7 +244,7 @@ async def test_bulk_provisioning_regenerates_approved_locations_and_refuses_the_
 
     assert [(r["ok"], r.get("error")) for r in response.json()["results"]] == [
         (True, None),
-        (False, "invalid_transition"),
+        (False, "not_approved"),
     ]
     await until(regenerated, "a regenerated payload")
 
