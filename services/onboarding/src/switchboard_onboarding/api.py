@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Parameter
 
-from switchboard_onboarding import bulk
+from switchboard_onboarding.bulk_ops import BulkOperations
 from switchboard_onboarding.handlers import Onboarding
+from switchboard_onboarding.idempotency import Answer
 from switchboard_onboarding.schemas import (
     BulkDecisions,
     BulkLocations,
+    BulkStatusChange,
     Decision,
     LocationCreate,
     Override,
@@ -41,8 +42,13 @@ async def writes_open(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
 
 
 def provide_onboarding(state: State) -> Onboarding:
-    onboarding: NamedDependency[Onboarding] = state.onboarding
+    onboarding: Onboarding = state.onboarding
     return onboarding
+
+
+def provide_bulk(state: State) -> BulkOperations:
+    bulk_ops: BulkOperations = state.bulk_ops
+    return bulk_ops
 
 
 DEPENDENCIES = {
@@ -155,56 +161,63 @@ class ApprovalController(Controller):
         return await onboarding.decide(principal, location_id, data.decision, data.comment)
 
 
-class BulkController(Controller):
-    path = "/api/bulk"
-    dependencies = DEPENDENCIES
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key")]
 
-    @post("/status", status_code=200, guards=[requires(P.BULK_OPERATE)])
+
+def answered(answer: Answer) -> Response[dict[str, Any]]:
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
+    return Response(answer.body, status_code=answer.status_code, headers=headers)
+
+
+class BulkController(Controller):
+    """Every bulk operation refuses too many items before doing anything, runs each item on
+    its own, and answers a retry with the same `Idempotency-Key` with the first answer."""
+
+    path = "/api/bulk"
+    dependencies = {
+        **DEPENDENCIES,
+        "bulk_ops": Provide(provide_bulk, sync_to_thread=False),
+    }
+    exception_handlers = PROBLEM_HANDLERS
+
+    @post("/status", guards=[requires(P.BULK_OPERATE), writes_open])
     async def status(
         self,
-        data: JSONBody[BulkLocations],
+        data: JSONBody[BulkStatusChange],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
-    ) -> dict[str, Any]:
-        bulk.check_size(len(data.location_ids))
-        return await bulk.run_each(data.location_ids, lambda lid: onboarding.status(principal, lid))
+        bulk_ops: NamedDependency[BulkOperations],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        return answered(await bulk_ops.change_status(principal, data, idempotency_key))
 
-    @post(
-        "/approvals",
-        status_code=200,
-        guards=[requires(P.BULK_OPERATE, P.APPROVALS_DECIDE), writes_open],
-    )
+    @post("/approvals", guards=[requires(P.BULK_OPERATE, P.APPROVALS_DECIDE), writes_open])
     async def approvals(
         self,
         data: JSONBody[BulkDecisions],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
-    ) -> dict[str, Any]:
-        bulk.check_size(len(data.items))
-        jobs = [
-            (
-                i.location_id,
-                partial(onboarding.decide, principal, i.location_id, i.decision, i.comment),
-            )
-            for i in data.items
-        ]
-        return await bulk.run_jobs(jobs)
+        bulk_ops: NamedDependency[BulkOperations],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        return answered(await bulk_ops.decide(principal, data, idempotency_key))
 
-    @post(
-        "/provisioning",
-        status_code=200,
-        guards=[requires(P.BULK_OPERATE, P.PROVISIONING_TRIGGER), writes_open],
-    )
+    @post("/provisioning", guards=[requires(P.BULK_OPERATE, P.PROVISIONING_TRIGGER), writes_open])
     async def provisioning(
         self,
         data: JSONBody[BulkLocations],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        bulk_ops: NamedDependency[BulkOperations],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        return answered(await bulk_ops.provision(principal, data, idempotency_key))
+
+    @get("/jobs/{job_id:str}", guards=[requires(P.BULK_OPERATE)])
+    async def job(
+        self,
+        job_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        bulk_ops: NamedDependency[BulkOperations],
     ) -> dict[str, Any]:
-        bulk.check_size(len(data.location_ids), bulk.MAX_BULK_PROVISIONING)
-        return await bulk.run_each(
-            data.location_ids, lambda lid: onboarding.request_provisioning(principal, lid)
-        )
+        return await bulk_ops.job(principal, job_id)
 
 
 CONTROLLERS = [LocationController, OnboardingController, ApprovalController, BulkController]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from litestar import Litestar
 
 from switchboard_onboarding.api import CONTROLLERS
+from switchboard_onboarding.bulk_ops import BulkOperations
 from switchboard_onboarding.events import Announcer
-from switchboard_onboarding.handlers import Onboarding
+from switchboard_onboarding.handlers import Onboarding, scope_of
+from switchboard_onboarding.idempotency import Once
+from switchboard_onboarding.jobs import ProvisioningJobs
 from switchboard_onboarding.outcomes import ProvisioningOutcomes
 from switchboard_onboarding.settings import OnboardingSettings
 from switchboard_onboarding.store import PostgresStore
@@ -21,4 +24,13 @@ def build_app(settings: OnboardingSettings) -> Litestar:
     subscribe(runtime, ProvisioningOutcomes(store, announcer))
     extensions = (settings.extension_min, settings.extension_max)
     onboarding = Onboarding(store, announcer, default_extensions=extensions)
-    return create_app(runtime, route_handlers=CONTROLLERS, state={"onboarding": onboarding})
+    bulk_ops = BulkOperations(
+        onboarding,
+        ProvisioningJobs(store, onboarding),
+        Once(store, scope_of, stale_seconds=settings.idempotency_stale_seconds),
+    )
+    return create_app(
+        runtime,
+        route_handlers=CONTROLLERS,
+        state={"onboarding": onboarding, "bulk_ops": bulk_ops},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -55,6 +56,7 @@ class Location:
     data: dict[str, Any]
     blocked_from: Status | None = None
     """The status a BLOCKED location was blocked from; where unblocking returns."""
+    submitted_at: datetime | None = None
 
 
 def is_locked(status: Status) -> bool:

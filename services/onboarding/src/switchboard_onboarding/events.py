@@ -28,6 +28,7 @@ class Announcer:
         previous: str | None,
         actor_id: str | None,
         data: dict[str, Any] | None = None,
+        envelope_id: str | None = None,
     ) -> None:
         event = OnboardingEvent(
             location_id=location.id,
@@ -42,6 +43,7 @@ class Announcer:
             key=event_key(location.tenant_id, location.id),
             tenant_id=location.tenant_id,
             actor=actor_id,
+            envelope_id=envelope_id,
         )
 
     async def audit(

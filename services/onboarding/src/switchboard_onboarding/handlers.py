@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from switchboard_onboarding import changes, checks, domain, transitions
 from switchboard_onboarding.checks import TenantRules
 from switchboard_onboarding.domain import PROVISIONING_REQUESTED, Location, Status
 from switchboard_onboarding.events import Announcer, provisioning_input
+from switchboard_onboarding.metrics import APPROVAL_SECONDS, OVERRIDES, SUBMISSIONS
 from switchboard_onboarding.moves import move
 from switchboard_onboarding.paging import Page, decode_cursor, encode_cursor
 from switchboard_onboarding.store import Session, Store
@@ -141,6 +143,8 @@ class Onboarding:
         if status is not location.status:
             await self._announce.status_changed(updated, status, location.status, principal.user_id)
         action = "onboarding.override" if reason else "onboarding.edited"
+        if reason:
+            OVERRIDES.inc()
         names = [c.field for c in changed]
         await self._announce.audit(action, updated, principal, {"fields": names}, reason=reason)
         _log(action.removeprefix("onboarding."), principal, updated, fields=names)
@@ -157,8 +161,10 @@ class Onboarding:
             await session.lock_tenant(location.tenant_id)
             problems = await self._problems(session, location)
             if problems:
+                SUBMISSIONS.labels("invalid").inc()
                 raise FieldsInvalid(problems)
             updated = await move(session, self._announce, location, target, rule, principal)
+        SUBMISSIONS.labels("accepted").inc()
         return describe(updated)
 
     async def change_status(
@@ -210,9 +216,24 @@ class Onboarding:
             updated = await move(
                 session, self._announce, location, target, rule, principal, comment
             )
+        if location.submitted_at is not None:
+            waited = datetime.now(UTC) - location.submitted_at
+            APPROVAL_SECONDS.labels(decision).observe(waited.total_seconds())
         return describe(updated)
 
-    async def request_provisioning(self, principal: Principal, location_id: str) -> dict[str, Any]:
+    async def provisionable(self, principal: Principal, location_id: str) -> Location:
+        """The location, if provisioning may be asked for it."""
+        principal.require(Permission.PROVISIONING_TRIGGER)
+        async with self._store.session(self._scope(principal)) as session:
+            location = domain.ensure_visible(principal, await session.get(location_id))
+        domain.check_provisionable(location)
+        return location
+
+    async def request_provisioning(
+        self, principal: Principal, location_id: str, request_id: str | None = None
+    ) -> dict[str, Any]:
+        """Asks provisioning for a payload; `request_id` becomes the request event's id, which
+        provisioning's answer carries as its correlation id."""
         principal.require(Permission.PROVISIONING_TRIGGER)
         async with self._store.session(self._scope(principal)) as session:
             location = await self._load(session, principal, location_id)
@@ -223,6 +244,7 @@ class Onboarding:
                 location.status,
                 principal.user_id,
                 provisioning_input(location),
+                envelope_id=request_id,
             )
             await self._announce.audit("onboarding.provisioning_requested", location, principal)
         _log("provisioning_requested", principal, location)
@@ -230,8 +252,9 @@ class Onboarding:
 
     @staticmethod
     def _scope(principal: Principal) -> str:
-        return (
-            ALL_TENANTS
-            if principal.can(Permission.LOCATIONS_READ_ALL)
-            else principal.tenant_scope()
-        )
+        return scope_of(principal)
+
+
+def scope_of(principal: Principal) -> str:
+    """The row-level security scope of this caller: every tenant, or their own."""
+    return ALL_TENANTS if principal.can(Permission.LOCATIONS_READ_ALL) else principal.tenant_scope()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from switchboard_onboarding.domain import Location, Status
 from switchboard_onboarding.events import Announcer, provisioning_input
@@ -25,7 +26,8 @@ async def move(
 ) -> Location:
     """Saves the new status and publishes its event and audit entry in the same transaction."""
     blocked_from = location.status if target is Status.BLOCKED else None
-    updated = replace(location, status=target, blocked_from=blocked_from)
+    submitted_at = datetime.now(UTC) if target is Status.PENDING_APPROVAL else location.submitted_at
+    updated = replace(location, status=target, blocked_from=blocked_from, submitted_at=submitted_at)
     await session.save(updated)
     actor_id = principal.user_id if principal else None
     data = provisioning_input(updated) if target is Status.APPROVED else None

@@ -14,6 +14,9 @@ from switchboard_shared.events import ProvisioningEvent
 
 log = logging.getLogger(__name__)
 
+JOB_OUTCOMES = frozenset({"generated", "failed"})
+"""Provisioning's answers that settle a bulk provisioning item."""
+
 
 class ProvisioningOutcomes:
     """Moves a location along as provisioning reports back; each event counts once."""
@@ -26,6 +29,10 @@ class ProvisioningOutcomes:
         async with self._store.session(envelope.tenant_id or ALL_TENANTS) as session:
             if not await session.first_time(envelope.id):
                 return
+            if envelope.correlation_id and event.status in JOB_OUTCOMES:
+                await session.jobs.record_outcome(
+                    envelope.correlation_id, event.status, event.reason
+                )
             location = await session.get(event.location_id, for_update=True)
             found = transitions.after_provisioning(location, event.status) if location else None
             if location is None or found is None:

@@ -11,3 +11,5 @@ class OnboardingSettings(ServiceSettings):
     extension_min: int = 100
     """The extension range of a tenant that has not configured its own."""
     extension_max: int = 9999
+    idempotency_stale_seconds: float = 600.0
+    """How long a bulk request that never answered holds its Idempotency-Key."""

@@ -10,16 +10,23 @@ from typing import Any, Protocol
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from switchboard_onboarding.bulk_store import Jobs, PostgresJobs, PostgresRequests, Requests
 from switchboard_onboarding.changes import FieldChange
 from switchboard_onboarding.domain import CLAIMING_MACS, Location, Status
 from switchboard_shared.db import Connection, tenant_transaction
 
 _SELECT = (
-    "SELECT id, tenant_id, name, status, data, blocked_from, created_at FROM onboarding.locations"
+    "SELECT id, tenant_id, name, status, data, blocked_from, submitted_at, created_at"
+    " FROM onboarding.locations"
 )
 
 
 class Session(Protocol):
+    @property
+    def requests(self) -> Requests: ...
+    @property
+    def jobs(self) -> Jobs: ...
+
     async def get(self, location_id: str, *, for_update: bool = False) -> Location | None: ...
     async def insert(self, location: Location, created_by: str) -> None: ...
     async def page(
@@ -52,12 +59,15 @@ def _location(row: dict[str, Any]) -> Location:
         status=Status(row["status"]),
         data=dict(row["data"]),
         blocked_from=Status(row["blocked_from"]) if row["blocked_from"] else None,
+        submitted_at=row["submitted_at"],
     )
 
 
 class PostgresSession:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self.requests = PostgresRequests(conn)
+        self.jobs = PostgresJobs(conn)
 
     async def get(self, location_id: str, *, for_update: bool = False) -> Location | None:
         query = _SELECT + " WHERE id = %s" + (" FOR UPDATE" if for_update else "")
@@ -98,8 +108,15 @@ class PostgresSession:
     async def save(self, location: Location) -> None:
         await self._conn.execute(
             "UPDATE onboarding.locations"
-            " SET status = %s, data = %s, blocked_from = %s, updated_at = now() WHERE id = %s",
-            (location.status, Jsonb(location.data), location.blocked_from, location.id),
+            " SET status = %s, data = %s, blocked_from = %s, submitted_at = %s, updated_at = now()"
+            " WHERE id = %s",
+            (
+                location.status,
+                Jsonb(location.data),
+                location.blocked_from,
+                location.submitted_at,
+                location.id,
+            ),
         )
 
     async def record_changes(

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer
 from litestar.testing import AsyncTestClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
@@ -418,30 +419,113 @@ async def test_bulk_approvals_report_each_item_on_its_own(client: Client) -> Non
     assert body["summary"] == {"total": 3, "succeeded": 1, "failed": 2}
 
 
-async def test_bulk_status_reports_found_and_missing_locations(client: Client) -> None:
+async def test_bulk_status_changes_each_location_on_its_own_with_its_reason(
+    client: Client,
+) -> None:
     tenant = unique_id("tenant")
-    location_id = await new_location(client, tenant)
+    working, cancelled = await new_location(client, tenant), await new_location(client, tenant)
+    await move(client, cancelled, customer(tenant), "CANCELLED", None)
+    body = {
+        "location_ids": [working, cancelled, "loc-missing"],
+        "status": "BLOCKED",
+        "reason": "security review",
+    }
 
-    response = await client.post(
-        "/api/bulk/status", json={"location_ids": [location_id, "loc-missing"]}, headers=lead()
+    response = await client.post("/api/bulk/status", json=body, headers=lead())
+    without_reason = await client.post(
+        "/api/bulk/status",
+        json={"location_ids": [working], "status": "CANCELLED"},
+        headers=lead(),
     )
 
     results = response.json()["results"]
-    assert (results[0]["ok"], results[0]["status"]) == (True, "NOT_STARTED")
-    assert (results[1]["ok"], results[1]["error"]) == (False, "not_found")
+    assert response.status_code == 200
+    assert (results[0]["ok"], results[0]["status"]) == (True, "BLOCKED")
+    assert (results[1]["ok"], results[1]["error"], results[1]["current"]) == (
+        False,
+        "invalid_transition",
+        "CANCELLED",
+    )
+    assert (results[2]["ok"], results[2]["error"]) == (False, "not_found")
+    assert response.json()["summary"] == {"total": 3, "succeeded": 1, "failed": 2}
+    assert without_reason.json()["results"][0]["status"] == "CANCELLED"
 
 
-async def test_bulk_requests_above_the_limit_are_refused(client: Client) -> None:
-    ids = [f"loc-{i}" for i in range(101)]
+async def test_a_bulk_retry_with_the_same_idempotency_key_gets_the_first_answer(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    key = {"Idempotency-Key": unique_id("key"), **lead()}
+    body = {"location_ids": [location_id], "status": "BLOCKED", "reason": "fraud check"}
 
-    response = await client.post("/api/bulk/status", json={"location_ids": ids}, headers=lead())
+    first = await client.post("/api/bulk/status", json=body, headers=key)
+    retry = await client.post("/api/bulk/status", json=body, headers=key)
+    fresh = await client.post("/api/bulk/status", json=body, headers=lead())
+    other_body = await client.post(
+        "/api/bulk/status", json={**body, "reason": "another reason"}, headers=key
+    )
 
-    assert response.status_code == 413
+    assert first.json()["results"][0]["ok"] is True
+    assert (retry.status_code, retry.json()) == (200, first.json())
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert fresh.json()["results"][0]["error"] == "invalid_transition"
+    assert (other_body.status_code, other_body.json()["error"]) == (422, "idempotency_key_reused")
+
+
+async def test_bulk_requests_above_the_limit_are_refused_before_anything_is_done(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    key = {"Idempotency-Key": unique_id("key"), **lead()}
+    ids = [location_id] + [f"loc-{i}" for i in range(100)]
+
+    too_many = await client.post(
+        "/api/bulk/status", json={"location_ids": ids, "status": "CANCELLED"}, headers=key
+    )
+    view = await client.get(f"/api/onboarding/{location_id}", headers=lead())
+    provisioning = await client.post(
+        "/api/bulk/provisioning", json={"location_ids": ids[:51]}, headers=lead()
+    )
+    within = await client.post(
+        "/api/bulk/status", json={"location_ids": ids[:1], "status": "CANCELLED"}, headers=key
+    )
+
+    assert (too_many.status_code, too_many.json()["error"]) == (413, "bulk_too_large")
+    assert view.json()["status"] == "NOT_STARTED"
+    assert provisioning.status_code == 413
+    assert within.json()["results"][0]["status"] == "CANCELLED"
+
+
+async def test_bulk_provisioning_answers_a_job_that_names_each_refused_item(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    draft = await new_location(client, tenant)
+
+    started = await client.post(
+        "/api/bulk/provisioning", json={"location_ids": [draft, "loc-missing"]}, headers=lead()
+    )
+    job = await client.get(f"/api/bulk/jobs/{started.json()['job_id']}", headers=lead())
+    unknown = await client.get("/api/bulk/jobs/job-unknown", headers=lead())
+
+    assert started.status_code == 202
+    assert job.json()["status"] == "finished"
+    assert [(i["state"], i["error"]) for i in job.json()["items"]] == [
+        ("refused", "not_approved"),
+        ("refused", "not_found"),
+    ]
+    assert job.json()["summary"]["refused"] == 2
+    assert unknown.status_code == 404
 
 
 async def test_bulk_operations_are_for_implementation_leads(client: Client) -> None:
     response = await client.post(
-        "/api/bulk/status", json={"location_ids": ["x"]}, headers=customer(unique_id("t"))
+        "/api/bulk/status",
+        json={"location_ids": ["x"], "status": "CANCELLED"},
+        headers=customer(unique_id("t")),
     )
 
     assert response.status_code == 403
@@ -620,4 +704,59 @@ async def test_the_status_route_does_not_approve_or_submit(client: Client) -> No
     assert (response.status_code, response.json()["allowed"]) == (
         409,
         ["BLOCKED", "CANCELLED"],
+    )
+
+
+async def metric(client: Client, name: str, **labels: str) -> float:
+    text = (await client.get("/metrics")).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
+
+
+async def test_submissions_approvals_overrides_and_bulk_runs_are_measured(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    before = {
+        "invalid": await metric(client, "onboarding_submissions_total", outcome="invalid"),
+        "accepted": await metric(client, "onboarding_submissions_total", outcome="accepted"),
+        "approvals": await metric(client, "onboarding_approval_seconds_count", decision="approve"),
+        "overrides": await metric(client, "onboarding_overrides_total"),
+        "bulk": await metric(
+            client, "onboarding_bulk_items_total", operation="status", outcome="failed"
+        ),
+    }
+    empty = await new_location(client, tenant)
+    await client.post(f"/api/onboarding/{empty}/submit", headers=customer(tenant))
+    location_id = await approved_location(client, tenant)
+    await client.post(
+        f"/api/onboarding/{location_id}/override",
+        json={"reason": "typo", "fields": {"notes": "corrected"}},
+        headers=lead(),
+    )
+    await client.post(
+        "/api/bulk/status",
+        json={"location_ids": ["loc-missing"], "status": "CANCELLED"},
+        headers=lead(),
+    )
+
+    assert (
+        await metric(client, "onboarding_submissions_total", outcome="invalid")
+        == before["invalid"] + 1
+    )
+    assert (
+        await metric(client, "onboarding_submissions_total", outcome="accepted")
+        == before["accepted"] + 1
+    )
+    assert (
+        await metric(client, "onboarding_approval_seconds_count", decision="approve")
+        == before["approvals"] + 1
+    )
+    assert await metric(client, "onboarding_overrides_total") == before["overrides"] + 1
+    assert (
+        await metric(client, "onboarding_bulk_items_total", operation="status", outcome="failed")
+        == before["bulk"] + 1
     )

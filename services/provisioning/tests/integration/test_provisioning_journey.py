@@ -222,31 +222,48 @@ async def test_an_override_that_breaks_the_form_fails_generation_and_blocks_the_
     assert "4242" in response.json()["detail"]
 
 
-async def test_bulk_provisioning_regenerates_approved_locations_and_refuses_the_rest(
+async def finished_job(onboarding: Client, job_id: str) -> dict[str, Any]:
+    async def probe() -> dict[str, Any] | None:
+        job = (await onboarding.get(f"/api/bulk/jobs/{job_id}", headers=lead())).json()
+        return dict(job) if job["status"] == "finished" else None
+
+    result: dict[str, Any] = await until(probe, "the bulk job to finish")
+    return result
+
+
+async def test_a_bulk_provisioning_job_reports_the_outcome_of_each_item(
     apps: tuple[Client, Client],
 ) -> None:
     onboarding, provisioning = apps
     tenant = unique_id("tenant")
     ready_location = await approved(onboarding, tenant, FORM)
     first = await payload_of(provisioning, ready_location)
+    broken_location = await approved(onboarding, unique_id("tenant"), FORM)
+    await payload_of(provisioning, broken_location)
+    await onboarding.post(
+        f"/api/onboarding/{broken_location}/override",
+        json={"reason": "new desk", "fields": {"call_flow": {"type": "direct"}}},
+        headers=lead(),
+    )
     created = await onboarding.post("/api/locations", json={"name": "Annex"}, headers=owner(tenant))
     unapproved = created.json()["location_id"]
 
-    response = await onboarding.post(
+    started = await onboarding.post(
         "/api/bulk/provisioning",
-        json={"location_ids": [ready_location, unapproved]},
+        json={"location_ids": [ready_location, broken_location, unapproved]},
         headers=lead(),
     )
+    job = await finished_job(onboarding, started.json()["job_id"])
+    again = await payload_of(provisioning, ready_location)
 
-    async def regenerated() -> bool:
-        again = await payload_of(provisioning, ready_location)
-        return bool(again["metadata"]["sourceEventId"] != first["metadata"]["sourceEventId"])
-
-    assert [(r["ok"], r.get("error")) for r in response.json()["results"]] == [
-        (True, None),
-        (False, "not_approved"),
+    assert started.status_code == 202
+    assert [(i["location_id"], i["state"], i.get("error")) for i in job["items"]] == [
+        (ready_location, "generated", None),
+        (broken_location, "failed", None),
+        (unapproved, "refused", "not_approved"),
     ]
-    await until(regenerated, "a regenerated payload")
+    assert "destination" in job["items"][1]["detail"]
+    assert again["metadata"]["sourceEventId"] != first["metadata"]["sourceEventId"]
 
 
 async def test_a_payload_of_another_tenant_reads_as_not_found(apps: tuple[Client, Client]) -> None:
