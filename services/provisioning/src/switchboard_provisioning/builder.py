@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +12,7 @@ from pydantic import ValidationError
 from switchboard_provisioning.consistency import check_consistency, normal_mac
 from switchboard_provisioning.intake import FormIn, ProvisioningInput, TargetIn
 from switchboard_provisioning.payload import (
+    PAYLOAD_VERSION,
     Address,
     CallFlow,
     CallFlowOption,
@@ -68,12 +71,13 @@ def build_payload(
             working_hours=[WorkingHours(**d.model_dump()) for d in form.working_hours.days],
             holidays=[Holiday(**h.model_dump()) for h in form.working_hours.holidays],
             call_flow=_call_flow(form),
-            metadata=Metadata(
-                source_event_id=source_event_id, approved_by=approved_by, notes=form.notes
-            ),
+            notes=form.notes,
+            metadata=Metadata(source_event_id=source_event_id, approved_by=approved_by),
         )
     except ValidationError as error:
         raise PayloadError(_describe(error)) from error
+    metadata = payload.metadata.model_copy(update={"revision": revision_of(payload)})
+    payload = payload.model_copy(update={"metadata": metadata})
     problems = schema_errors(payload_document(payload))
     if problems:
         raise PayloadError("; ".join(problems))
@@ -82,6 +86,17 @@ def build_payload(
 
 def payload_document(payload: ProvisioningPayload) -> dict[str, Any]:
     return payload.model_dump(mode="json", by_alias=True)
+
+
+def revision_of(payload: ProvisioningPayload) -> str:
+    content = payload.model_dump(mode="json", by_alias=True, exclude={"timestamp", "metadata"})
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def payload_version(revision: str) -> str:
+    """The format version qualified by the revision: `2.0.0+<revision>`."""
+    return f"{PAYLOAD_VERSION}+{revision}"
 
 
 def _extension_of(form: FormIn) -> dict[str, str]:

@@ -146,7 +146,11 @@ class CallFlow(Part):
 class Metadata(Part):
     source_event_id: str
     approved_by: str | None = None
-    notes: str | None = None
+    revision: str = Field(
+        default="",
+        description="A digest of everything but the timestamp and this metadata: the same "
+        "approved data always gives the same revision",
+    )
 
 
 class ProvisioningPayload(Part):
@@ -167,6 +171,7 @@ class ProvisioningPayload(Part):
     working_hours: list[WorkingHours] = Field(min_length=1)
     holidays: list[Holiday]
     call_flow: CallFlow
+    notes: str | None = None
     metadata: Metadata
 
 

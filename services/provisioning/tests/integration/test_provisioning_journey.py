@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,9 +16,12 @@ from litestar.testing import AsyncTestClient
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
 from switchboard_onboarding.app import build_app as build_onboarding
+from switchboard_onboarding.checks import TenantRules, submission_problems
 from switchboard_onboarding.example import example_form
+from switchboard_onboarding.forms import OnboardingForm
 from switchboard_onboarding.settings import OnboardingSettings
 from switchboard_provisioning.app import build_app as build_provisioning
+from switchboard_provisioning.builder import build_payload
 from switchboard_provisioning.settings import ProvisioningSettings
 
 pytestmark = pytest.mark.integration
@@ -174,14 +178,14 @@ async def test_every_generation_is_audited(
     onboarding, provisioning = apps
     tenant = unique_id("tenant")
     location_id = await approved(onboarding, tenant, FORM)
-    await payload_of(provisioning, location_id)
+    payload = await payload_of(provisioning, location_id)
 
     entry = await audit_entry(
         infrastructure.bootstrap_servers, "provisioning.generated", f"location:{location_id}"
     )
 
     assert (entry["tenant_id"], entry["result"]) == (tenant, "success")
-    assert entry["params"]["version"] == "2.0.0"
+    assert entry["params"]["version"] == f"2.0.0+{payload['metadata']['revision']}"
 
 
 async def test_reporting_completion_moves_the_location_to_completed(
@@ -263,7 +267,30 @@ async def test_a_bulk_provisioning_job_reports_the_outcome_of_each_item(
         (unapproved, "refused", "not_approved"),
     ]
     assert "destination" in job["items"][1]["detail"]
-    assert again["metadata"]["sourceEventId"] != first["metadata"]["sourceEventId"]
+    assert again == first
+
+
+async def test_regenerating_after_an_override_gives_a_new_revision_and_only_then(
+    apps: tuple[Client, Client],
+) -> None:
+    onboarding, provisioning = apps
+    location_id = await approved(onboarding, unique_id("tenant"), FORM)
+    first = await payload_of(provisioning, location_id)
+    await onboarding.post(
+        f"/api/onboarding/{location_id}/override",
+        json={"reason": "front desk moved", "fields": {"notes": "desk on floor 2"}},
+        headers=lead(),
+    )
+
+    started = await onboarding.post(
+        "/api/bulk/provisioning", json={"location_ids": [location_id]}, headers=lead()
+    )
+    await finished_job(onboarding, started.json()["job_id"])
+    second = await payload_of(provisioning, location_id)
+
+    assert second["notes"] == "desk on floor 2"
+    assert second["metadata"]["revision"] != first["metadata"]["revision"]
+    assert second["metadata"]["sourceEventId"] != first["metadata"]["sourceEventId"]
 
 
 async def test_a_payload_of_another_tenant_reads_as_not_found(apps: tuple[Client, Client]) -> None:
@@ -317,3 +344,36 @@ async def test_a_served_payload_keeps_the_seed_field_order(apps: tuple[Client, C
         "timestamp",
         "version",
     ]
+
+
+def _variants() -> list[dict[str, Any]]:
+    direct = example_form()
+    direct["call_flow"] = {"type": "direct", "destination": {"kind": "user", "ref": "carol"}}
+    trunk = example_form()
+    trunk["phone_system"] = {"provider": "Trunkline", "trunk": "trunk-1"}
+    sparse = example_form()
+    del sparse["notes"], sparse["working_hours"]["holidays"], sparse["address"]["line2"]
+    one_user = example_form()
+    one_user["users"] = one_user["users"][:1]
+    one_user["devices"] = one_user["devices"][:1]
+    one_user["call_flow"] = {
+        "type": "ivr",
+        "options": [{"digit": "1", "target": {"kind": "extension", "ref": "1001"}}],
+    }
+    return [example_form(), direct, trunk, sparse, one_user]
+
+
+@pytest.mark.parametrize("form", _variants())
+def test_what_passes_onboarding_submission_also_passes_provisioning(form: dict[str, Any]) -> None:
+    rules = TenantRules(extension_min=100, extension_max=9999)
+    canonical = OnboardingForm.model_validate(form).model_dump(mode="json", exclude_none=True)
+
+    assert submission_problems(canonical, rules) == []
+    build_payload(
+        {"location_name": "Main", "form": canonical},
+        location_id="loc-1",
+        account_id="tenant-1",
+        at=datetime.now(UTC),
+        source_event_id="evt-1",
+        approved_by="lead-1",
+    )

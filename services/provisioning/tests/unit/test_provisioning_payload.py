@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from switchboard_provisioning.builder import build_payload, payload_document
+from switchboard_provisioning.contract import SCHEMA_FILE, schema_text
 from switchboard_provisioning.payload import PayloadError, payload_schema, schema_errors
 
 AT = datetime(2024, 1, 10, 10, 0, tzinfo=UTC)
@@ -124,6 +126,7 @@ def test_the_payload_has_the_hand_off_shape() -> None:
     assert document["locationName"] == "Acme Medical - Main Office"
     assert (document["accountId"], document["accountName"]) == ("account-1", "Acme Medical Group")
     assert (document["timestamp"], document["version"]) == ("2024-01-10T10:00:00Z", "2.0.0")
+    assert document["metadata"]["sourceEventId"] == "evt-1"
     assert document["location"]["address"]["zipcode"] == "10001"
     assert document["contacts"]["primary"]["name"] == "Alice Johnson"
     assert document["devices"][0] == {
@@ -141,7 +144,7 @@ def test_the_payload_has_the_hand_off_shape() -> None:
         "close": None,
     }
     assert document["holidays"] == [{"date": "2024-12-25", "name": "Christmas Day"}]
-    assert document["metadata"]["notes"] == "Carol has no desk phone."
+    assert document["notes"] == "Carol has no desk phone."
 
 
 def test_the_phone_system_is_carried_over() -> None:
@@ -234,3 +237,27 @@ def test_duplicate_extensions_mac_addresses_and_unknown_users_are_refused() -> N
     assert "duplicate extension 1001" in str(caught.value)
     assert "duplicate MAC address" in str(caught.value)
     assert "unknown user nobody" in str(caught.value)
+
+
+def test_the_committed_payload_schema_is_the_generated_one() -> None:
+    """docs/contract holds the schema `python -m switchboard_provisioning.contract` writes."""
+    committed = Path(__file__).parents[4] / "docs" / "contract" / SCHEMA_FILE
+
+    assert committed.read_text() == schema_text()
+
+
+def test_the_same_approved_data_always_has_the_same_revision() -> None:
+    first = build(APPROVAL)
+    later = build_payload(
+        APPROVAL,
+        location_id="location-1",
+        account_id="account-1",
+        at=datetime(2025, 3, 1, tzinfo=UTC),
+        source_event_id="evt-2",
+        approved_by="lead-2",
+    )
+    changed = build(with_form(notes="a different note"))
+
+    assert first["metadata"]["revision"] == later.metadata.revision
+    assert first["metadata"]["revision"] != changed["metadata"]["revision"]
+    assert len(first["metadata"]["revision"]) == 16
