@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from switchboard_onboarding import bulk
 from switchboard_onboarding.bulk_store import Job, JobItem
 from switchboard_onboarding.handlers import Onboarding, scope_of
 from switchboard_onboarding.store import Store
@@ -52,8 +53,12 @@ class ProvisioningJobs:
         job_id, scope = f"job-{uuid.uuid4().hex}", scope_of(principal)
         async with self._store.session(scope) as session:
             await session.jobs.create(job_id, scope, OPERATION, principal.user_id)
-        for position, location_id in enumerate(location_ids):
-            await self._request(principal, job_id, position, location_id)
+        await bulk.bounded(
+            [
+                self._request(principal, job_id, position, location_id)
+                for position, location_id in enumerate(location_ids)
+            ]
+        )
         return await self.view(principal, job_id)
 
     async def _request(
