@@ -134,20 +134,21 @@ class Onboarding:
     ) -> dict[str, Any]:
         data = checks.canonical(changes.merge(location.data, fields))
         changed = changes.field_changes(location.data, data)
-        status = location.status if reason else domain.status_after_edit(location.status)
-        if not changed and status is location.status:
+        if not changed:
             return {**describe(location), "changed": []}
-        updated = replace(location, data=data, status=status)
+        updated = replace(location, data=data)
         await session.save(updated)
         await session.record_changes(updated, changed, principal.user_id, reason)
-        if status is not location.status:
-            await self._announce.status_changed(updated, status, location.status, principal.user_id)
         action = "onboarding.override" if reason else "onboarding.edited"
         if reason:
             OVERRIDES.inc()
         names = [c.field for c in changed]
         await self._announce.audit(action, updated, principal, {"fields": names}, reason=reason)
         _log(action.removeprefix("onboarding."), principal, updated, fields=names)
+        target = domain.status_after_edit(location.status)
+        if not reason and target is not location.status:
+            rule = transitions.transition(updated, target, transitions.actor_of(principal))
+            updated = await move(session, self._announce, updated, target, rule, principal)
         return {**describe(updated), "changed": names}
 
     async def submit(self, principal: Principal, location_id: str) -> dict[str, Any]:

@@ -142,8 +142,9 @@ async def test_every_state_change_is_audited(
     await onboarding.decide(LEAD, "loc-1", "reject", "address is incomplete")
 
     actions = [e.action for e in bus.of(AuditEvent)]
-    assert actions == ["onboarding.edited", "onboarding.rejected"]
-    assert bus.of(AuditEvent)[1].reason == "address is incomplete"
+    assert actions == ["onboarding.edited", "onboarding.started", "onboarding.rejected"]
+    assert bus.of(AuditEvent)[1].params == {"from": "NOT_STARTED", "to": "IN_PROGRESS"}
+    assert bus.of(AuditEvent)[2].reason == "address is incomplete"
     assert [e.status for e in bus.of(OnboardingEvent)] == ["IN_PROGRESS", "IN_PROGRESS"]
 
 
