@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, get, patch, post, put
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
@@ -19,6 +19,7 @@ from switchboard_onboarding.schemas import (
     BulkLocations,
     BulkStatusChange,
     Decision,
+    ExtensionRange,
     LocationCreate,
     Override,
     StatusChange,
@@ -80,6 +81,33 @@ class LocationController(Controller):
     ) -> dict[str, Any]:
         page = await onboarding.list_locations(principal, limit, cursor)
         return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+class ExtensionRangeController(Controller):
+    """The range a tenant's extensions must fall in; without one the service default applies."""
+
+    path = "/api/locations/extension-range"
+    dependencies = DEPENDENCIES
+
+    @get(guards=[requires(P.LOCATIONS_CREATE)])
+    async def show(
+        self,
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
+        tenant_id: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
+        return await onboarding.extension_range(principal, tenant_id)
+
+    @put(guards=[requires(P.LOCATIONS_CREATE), writes_open])
+    async def replace(
+        self,
+        data: JSONBody[ExtensionRange],
+        principal: NamedDependency[Principal],
+        onboarding: NamedDependency[Onboarding],
+    ) -> dict[str, Any]:
+        return await onboarding.set_extension_range(
+            principal, data.tenant_id, data.extension_min, data.extension_max
+        )
 
 
 class OnboardingController(Controller):
@@ -220,4 +248,10 @@ class BulkController(Controller):
         return await bulk_ops.job(principal, job_id)
 
 
-CONTROLLERS = [LocationController, OnboardingController, ApprovalController, BulkController]
+CONTROLLERS = [
+    LocationController,
+    ExtensionRangeController,
+    OnboardingController,
+    ApprovalController,
+    BulkController,
+]

@@ -182,6 +182,49 @@ class Onboarding:
             updated = await move(session, self._announce, location, target, rule, principal, reason)
         return describe(updated)
 
+    async def extension_range(self, principal: Principal, tenant_id: str | None) -> dict[str, Any]:
+        tenant = self._named_tenant(principal, tenant_id)
+        async with self._store.session(tenant) as session:
+            configured = await session.extension_range(tenant)
+        low, high = configured or self._default_extensions
+        return {
+            "tenant_id": tenant,
+            "extension_min": low,
+            "extension_max": high,
+            "configured": configured is not None,
+        }
+
+    async def set_extension_range(
+        self, principal: Principal, tenant_id: str | None, low: int, high: int
+    ) -> dict[str, Any]:
+        tenant = self._named_tenant(principal, tenant_id)
+        async with self._store.session(tenant) as session:
+            await session.set_extension_range(tenant, low, high, principal.user_id)
+            await self._announce.audit_resource(
+                "onboarding.extension_range_set",
+                tenant,
+                f"tenant:{tenant}",
+                principal,
+                {"extension_min": low, "extension_max": high},
+            )
+        return {
+            "tenant_id": tenant,
+            "extension_min": low,
+            "extension_max": high,
+            "configured": True,
+        }
+
+    @staticmethod
+    def _named_tenant(principal: Principal, tenant_id: str | None) -> str:
+        """The caller's tenant, or the one a platform role names (it must name one)."""
+        principal.require(Permission.LOCATIONS_CREATE)
+        tenant = principal.tenant_scope(tenant_id)
+        if tenant == ALL_TENANTS:
+            raise ValidationFailed(
+                "tenant_id is required for platform roles", code="tenant_required"
+            )
+        return tenant
+
     async def validate(self, principal: Principal, location_id: str) -> dict[str, Any]:
         """The checks of a submission, without submitting."""
         principal.require(Permission.LOCATIONS_READ_OWN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from switchboard_onboarding.domain import Status
 
@@ -47,3 +47,15 @@ class BulkDecision(Decision):
 
 class BulkDecisions(Body):
     items: list[BulkDecision]
+
+
+class ExtensionRange(Body):
+    tenant_id: str | None = Field(default=None, min_length=1, max_length=100)
+    extension_min: int = Field(ge=0, le=999_999)
+    extension_max: int = Field(ge=0, le=999_999)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ExtensionRange:
+        if self.extension_max < self.extension_min:
+            raise ValueError("extension_max must not be below extension_min")
+        return self

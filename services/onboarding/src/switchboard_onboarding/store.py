@@ -44,6 +44,9 @@ class Session(Protocol):
     async def lock_tenant(self, tenant_id: str) -> None: ...
     async def macs_claimed_elsewhere(self, tenant_id: str, location_id: str) -> frozenset[str]: ...
     async def extension_range(self, tenant_id: str) -> tuple[int, int] | None: ...
+    async def set_extension_range(
+        self, tenant_id: str, low: int, high: int, actor: str
+    ) -> None: ...
 
 
 class Store(Protocol):
@@ -190,6 +193,16 @@ class PostgresSession:
         )
         row = await cursor.fetchone()
         return (row["extension_min"], row["extension_max"]) if row else None
+
+    async def set_extension_range(self, tenant_id: str, low: int, high: int, actor: str) -> None:
+        await self._conn.execute(
+            "INSERT INTO onboarding.tenant_rules"
+            " (tenant_id, extension_min, extension_max, updated_by) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (tenant_id) DO UPDATE SET extension_min = EXCLUDED.extension_min,"
+            " extension_max = EXCLUDED.extension_max, updated_by = EXCLUDED.updated_by,"
+            " updated_at = now()",
+            (tenant_id, low, high, actor),
+        )
 
 
 class PostgresStore:

@@ -760,3 +760,52 @@ async def test_submissions_approvals_overrides_and_bulk_runs_are_measured(
         await metric(client, "onboarding_bulk_items_total", operation="status", outcome="failed")
         == before["bulk"] + 1
     )
+
+
+async def test_a_tenants_extension_range_is_what_submission_checks_against(
+    client: Client,
+) -> None:
+    tenant = unique_id("tenant")
+    location_id = await new_location(client, tenant)
+    await client.patch(
+        f"/api/onboarding/{location_id}", json=COMPLETE_FORM, headers=customer(tenant)
+    )
+    default = await client.get("/api/locations/extension-range", headers=customer(tenant))
+
+    updated = await client.put(
+        "/api/locations/extension-range",
+        json={"extension_min": 200, "extension_max": 299},
+        headers=customer(tenant),
+    )
+    problems = await client.post(
+        f"/api/onboarding/{location_id}/validate", headers=customer(tenant)
+    )
+    backwards = await client.put(
+        "/api/locations/extension-range",
+        json={"extension_min": 300, "extension_max": 200},
+        headers=customer(tenant),
+    )
+    unnamed = await client.put(
+        "/api/locations/extension-range",
+        json={"extension_min": 1, "extension_max": 9},
+        headers=lead(),
+    )
+    foreign = await client.put(
+        "/api/locations/extension-range",
+        json={"tenant_id": unique_id("t"), "extension_min": 1, "extension_max": 9},
+        headers=customer(tenant),
+    )
+
+    assert (default.json()["configured"], default.json()["extension_max"]) == (False, 9999)
+    assert updated.json() == {
+        "tenant_id": tenant,
+        "extension_min": 200,
+        "extension_max": 299,
+        "configured": True,
+    }
+    assert {(e["path"], e["code"]) for e in problems.json()["errors"]} == {
+        (f"users[{i}].extension", "extension_out_of_range") for i in range(3)
+    }
+    assert backwards.status_code == 400
+    assert (unnamed.status_code, unnamed.json()["error"]) == (422, "tenant_required")
+    assert foreign.status_code == 404
