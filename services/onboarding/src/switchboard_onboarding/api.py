@@ -12,6 +12,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Parameter
 
 from switchboard_onboarding.bulk_ops import BulkOperations
+from switchboard_onboarding.extension_ranges import ExtensionRanges
 from switchboard_onboarding.handlers import Onboarding
 from switchboard_onboarding.idempotency import Answer
 from switchboard_onboarding.schemas import (
@@ -24,6 +25,7 @@ from switchboard_onboarding.schemas import (
     Override,
     StatusChange,
 )
+from switchboard_onboarding.workflow import Workflow
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission as P
@@ -47,6 +49,16 @@ def provide_onboarding(state: State) -> Onboarding:
     return onboarding
 
 
+def provide_workflow(state: State) -> Workflow:
+    workflow: Workflow = state.workflow
+    return workflow
+
+
+def provide_ranges(state: State) -> ExtensionRanges:
+    ranges: ExtensionRanges = state.extension_ranges
+    return ranges
+
+
 def provide_bulk(state: State) -> BulkOperations:
     bulk_ops: BulkOperations = state.bulk_ops
     return bulk_ops
@@ -55,6 +67,7 @@ def provide_bulk(state: State) -> BulkOperations:
 DEPENDENCIES = {
     "principal": Provide(provide_principal),
     "onboarding": Provide(provide_onboarding, sync_to_thread=False),
+    "workflow": Provide(provide_workflow, sync_to_thread=False),
 }
 
 
@@ -87,25 +100,28 @@ class ExtensionRangeController(Controller):
     """The range a tenant's extensions must fall in; without one the service default applies."""
 
     path = "/api/locations/extension-range"
-    dependencies = DEPENDENCIES
+    dependencies = {
+        "principal": Provide(provide_principal),
+        "ranges": Provide(provide_ranges, sync_to_thread=False),
+    }
 
     @get(guards=[requires(P.LOCATIONS_CREATE)])
     async def show(
         self,
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        ranges: NamedDependency[ExtensionRanges],
         tenant_id: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
-        return await onboarding.extension_range(principal, tenant_id)
+        return await ranges.show(principal, tenant_id)
 
     @put(guards=[requires(P.LOCATIONS_CREATE), writes_open])
     async def replace(
         self,
         data: JSONBody[ExtensionRange],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        ranges: NamedDependency[ExtensionRanges],
     ) -> dict[str, Any]:
-        return await onboarding.set_extension_range(
+        return await ranges.replace(
             principal, data.tenant_id, data.extension_min, data.extension_max
         )
 
@@ -139,18 +155,18 @@ class OnboardingController(Controller):
         self,
         location_id: FromPath[str],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        workflow: NamedDependency[Workflow],
     ) -> dict[str, Any]:
-        return await onboarding.submit(principal, location_id)
+        return await workflow.submit(principal, location_id)
 
     @post("/validate", status_code=200, guards=[requires(P.LOCATIONS_READ_OWN)])
     async def validate(
         self,
         location_id: FromPath[str],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        workflow: NamedDependency[Workflow],
     ) -> dict[str, Any]:
-        return await onboarding.validate(principal, location_id)
+        return await workflow.validate(principal, location_id)
 
     @post("/status", status_code=200, guards=[requires(P.ONBOARDING_EDIT_OWN), writes_open])
     async def change_status(
@@ -158,9 +174,9 @@ class OnboardingController(Controller):
         location_id: FromPath[str],
         data: JSONBody[StatusChange],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        workflow: NamedDependency[Workflow],
     ) -> dict[str, Any]:
-        return await onboarding.change_status(principal, location_id, data.status, data.reason)
+        return await workflow.change_status(principal, location_id, data.status, data.reason)
 
     @post("/override", status_code=200, guards=[requires(P.ONBOARDING_OVERRIDE), writes_open])
     async def override(
@@ -184,9 +200,9 @@ class ApprovalController(Controller):
         location_id: FromPath[str],
         data: JSONBody[Decision],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        workflow: NamedDependency[Workflow],
     ) -> dict[str, Any]:
-        return await onboarding.decide(principal, location_id, data.decision, data.comment)
+        return await workflow.decide(principal, location_id, data.decision, data.comment)
 
 
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key")]

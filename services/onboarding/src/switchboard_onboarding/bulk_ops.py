@@ -8,11 +8,11 @@ from functools import partial
 from typing import Any
 
 from switchboard_onboarding import bulk
-from switchboard_onboarding.handlers import Onboarding
 from switchboard_onboarding.idempotency import Answer, Once
 from switchboard_onboarding.jobs import ProvisioningJobs
 from switchboard_onboarding.metrics import BULK_ITEMS, BULK_SECONDS
 from switchboard_onboarding.schemas import BulkDecisions, BulkLocations, BulkStatusChange
+from switchboard_onboarding.workflow import Workflow
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 
@@ -30,8 +30,8 @@ async def _measured(
 
 
 class BulkOperations:
-    def __init__(self, onboarding: Onboarding, jobs: ProvisioningJobs, once: Once) -> None:
-        self._onboarding = onboarding
+    def __init__(self, workflow: Workflow, jobs: ProvisioningJobs, once: Once) -> None:
+        self._workflow = workflow
         self._jobs = jobs
         self._once = once
 
@@ -41,7 +41,7 @@ class BulkOperations:
         bulk.check_size(len(request.location_ids))
         principal.require(Permission.BULK_OPERATE)
         change = partial(
-            self._onboarding.change_status,
+            self._workflow.change_status,
             principal,
             target=request.status,
             reason=request.reason,
@@ -59,7 +59,7 @@ class BulkOperations:
         jobs = [
             (
                 i.location_id,
-                partial(self._onboarding.decide, principal, i.location_id, i.decision, i.comment),
+                partial(self._workflow.decide, principal, i.location_id, i.decision, i.comment),
             )
             for i in request.items
         ]

@@ -11,8 +11,9 @@ from typing import Any
 
 from switchboard_onboarding import bulk
 from switchboard_onboarding.bulk_store import Job, JobItem
-from switchboard_onboarding.handlers import Onboarding, scope_of
+from switchboard_onboarding.handlers import scope_of
 from switchboard_onboarding.store import Store
+from switchboard_onboarding.workflow import Workflow
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import AppError, NotFound
@@ -43,9 +44,9 @@ def _item(item: JobItem) -> dict[str, Any]:
 
 
 class ProvisioningJobs:
-    def __init__(self, store: Store, onboarding: Onboarding) -> None:
+    def __init__(self, store: Store, workflow: Workflow) -> None:
         self._store = store
-        self._onboarding = onboarding
+        self._workflow = workflow
 
     async def start(self, principal: Principal, location_ids: list[str]) -> dict[str, Any]:
         principal.require(Permission.BULK_OPERATE)
@@ -66,7 +67,7 @@ class ProvisioningJobs:
     ) -> None:
         scope = scope_of(principal)
         try:
-            location = await self._onboarding.provisionable(principal, location_id)
+            location = await self._workflow.provisionable(principal, location_id)
         except AppError as error:
             refused = JobItem(position, location_id, "refused", error.code, error.detail)
             async with self._store.session(scope) as session:
@@ -77,7 +78,7 @@ class ProvisioningJobs:
             pending = JobItem(position, location_id, "pending")
             await session.jobs.add_item(job_id, pending, location.tenant_id, request_id)
         try:
-            await self._onboarding.request_provisioning(principal, location_id, request_id)
+            await self._workflow.request_provisioning(principal, location_id, request_id)
         except AppError as error:
             async with self._store.session(scope) as session:
                 await session.jobs.settle_item(job_id, position, error.code, error.detail)

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from switchboard_onboarding import checks
-from switchboard_onboarding.checks import TenantRules
 from switchboard_onboarding.example import example_form
+from switchboard_onboarding.form_rules import TenantRules
 from switchboard_shared.problems import FieldsInvalid
 
 RULES = TenantRules(extension_min=1000, extension_max=1999)

@@ -16,8 +16,9 @@ from litestar.testing import AsyncTestClient
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
 from switchboard_onboarding.app import build_app as build_onboarding
-from switchboard_onboarding.checks import TenantRules, submission_problems
+from switchboard_onboarding.checks import submission_problems
 from switchboard_onboarding.example import example_form
+from switchboard_onboarding.form_rules import TenantRules
 from switchboard_onboarding.forms import OnboardingForm
 from switchboard_onboarding.settings import OnboardingSettings
 from switchboard_provisioning.app import build_app as build_provisioning
