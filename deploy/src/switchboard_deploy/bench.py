@@ -28,6 +28,7 @@ from aiokafka import AIOKafkaProducer
 
 from switchboard_deploy import loadgen
 from switchboard_deploy.bench_auth import verification_cost
+from switchboard_deploy.bench_onboarding import approval_to_completed
 from switchboard_deploy.stack import Stack
 from switchboard_shared.envelope import Envelope, event_key
 from switchboard_shared.events import CallEvent
@@ -295,7 +296,28 @@ def _print_stage(results: list[StageResult]) -> None:
     )
 
 
+def _print_total(results: list[StageResult]) -> None:
+    seconds = statistics.median(r.seconds for r in results)
+    print(f"  {results[0].name}: all done after {seconds:.2f} s (median of the runs)")
+
+
+async def _onboarding(stack: Stack, owner: tuple[str, str], count: int) -> StageResult:
+    gateway = stack.url("gateway")
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as api:
+        login = await api.post("/api/auth/login", json={"email": owner[0], "password": owner[1]})
+    seconds, each, missing = await approval_to_completed(
+        gateway, login.json()["access_token"], count
+    )
+    name = f"onboarding: {count} locations, bulk approval -> COMPLETED"
+    return StageResult(name, count - missing, seconds, each, missing)
+
+
 async def _bench(stack: Stack, owner: tuple[str, str], args: argparse.Namespace) -> None:
+    if args.only == "onboarding":
+        runs = [await _onboarding(stack, owner, args.locations) for _ in range(args.runs)]
+        _print_stage(runs)
+        _print_total(runs)
+        return
     session = await _prepare(stack, owner)
     stages: dict[str, list[StageResult]] = {}
     for _ in range(args.runs):
@@ -311,10 +333,12 @@ async def _bench(stack: Stack, owner: tuple[str, str], args: argparse.Namespace)
             await _sign_ins(session, 50, 4),
             await _reads(session.call_store, session, 300, "GET /api/calls direct"),
             await _reads(session.gateway, session, 300, "GET /api/calls via gateway"),
+            await _onboarding(stack, owner, args.locations),
         ):
             stages.setdefault(result.name, []).append(result)
     for results in stages.values():
         _print_stage(results)
+    _print_total(next(r for name, r in stages.items() if name.startswith("onboarding")))
     direct = statistics.median(r.percentile(50) for r in stages["GET /api/calls direct"])
     forwarded = statistics.median(r.percentile(50) for r in stages["GET /api/calls via gateway"])
     print(f"  gateway forwarding + verification, median added: {forwarded - direct:.2f} ms")
@@ -333,6 +357,8 @@ def main() -> None:
     parser.add_argument("--call-events", type=int, default=20000)
     parser.add_argument("--ingest-workers", type=int, default=1)
     parser.add_argument("--call-store-workers", type=int, default=1)
+    parser.add_argument("--locations", type=int, default=50, help="onboarding stage size")
+    parser.add_argument("--only", choices=["onboarding"], help="run this stage alone")
     args = parser.parse_args()
     owner = ("bench-owner@switchboard.local", secrets.token_urlsafe(16))
     data_dir = Path(tempfile.mkdtemp(prefix="switchboard-bench-"))

@@ -142,7 +142,9 @@ class DeadLetterController(Controller):
     dependencies = {"principal": Provide(provide_principal)}
 
     @get("/")
-    async def list_letters(self, request: AnyRequest, principal: Principal) -> dict[str, Any]:
+    async def list_letters(
+        self, request: AnyRequest, principal: NamedDependency[Principal]
+    ) -> dict[str, Any]:
         topic = _redrivable(request)
         letters = await list_dead_letters(_runtime(request).settings.kafka_bootstrap_servers, topic)
         return {

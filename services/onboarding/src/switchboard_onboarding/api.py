@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post, put
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Parameter
 
-from switchboard_onboarding import bulk
+from switchboard_onboarding.bulk_ops import BulkOperations
+from switchboard_onboarding.extension_ranges import ExtensionRanges
 from switchboard_onboarding.handlers import Onboarding
+from switchboard_onboarding.idempotency import Answer
 from switchboard_onboarding.schemas import (
     BulkDecisions,
     BulkLocations,
+    BulkStatusChange,
     Decision,
+    ExtensionRange,
     LocationCreate,
     Override,
+    StatusChange,
 )
+from switchboard_onboarding.workflow import Workflow
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission as P
 from switchboard_shared.errors import Unavailable
+from switchboard_shared.problems import PROBLEM_HANDLERS
 
 MAINTENANCE_RETRY_SECONDS = 30
 
@@ -39,13 +45,29 @@ async def writes_open(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
 
 
 def provide_onboarding(state: State) -> Onboarding:
-    onboarding: NamedDependency[Onboarding] = state.onboarding
+    onboarding: Onboarding = state.onboarding
     return onboarding
+
+
+def provide_workflow(state: State) -> Workflow:
+    workflow: Workflow = state.workflow
+    return workflow
+
+
+def provide_ranges(state: State) -> ExtensionRanges:
+    ranges: ExtensionRanges = state.extension_ranges
+    return ranges
+
+
+def provide_bulk(state: State) -> BulkOperations:
+    bulk_ops: BulkOperations = state.bulk_ops
+    return bulk_ops
 
 
 DEPENDENCIES = {
     "principal": Provide(provide_principal),
     "onboarding": Provide(provide_onboarding, sync_to_thread=False),
+    "workflow": Provide(provide_workflow, sync_to_thread=False),
 }
 
 
@@ -74,9 +96,40 @@ class LocationController(Controller):
         return {"items": page.items, "next_cursor": page.next_cursor}
 
 
+class ExtensionRangeController(Controller):
+    """The range a tenant's extensions must fall in; without one the service default applies."""
+
+    path = "/api/locations/extension-range"
+    dependencies = {
+        "principal": Provide(provide_principal),
+        "ranges": Provide(provide_ranges, sync_to_thread=False),
+    }
+
+    @get(guards=[requires(P.LOCATIONS_CREATE)])
+    async def show(
+        self,
+        principal: NamedDependency[Principal],
+        ranges: NamedDependency[ExtensionRanges],
+        tenant_id: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
+        return await ranges.show(principal, tenant_id)
+
+    @put(guards=[requires(P.LOCATIONS_CREATE), writes_open])
+    async def replace(
+        self,
+        data: JSONBody[ExtensionRange],
+        principal: NamedDependency[Principal],
+        ranges: NamedDependency[ExtensionRanges],
+    ) -> dict[str, Any]:
+        return await ranges.replace(
+            principal, data.tenant_id, data.extension_min, data.extension_max
+        )
+
+
 class OnboardingController(Controller):
     path = "/api/onboarding/{location_id:str}"
     dependencies = DEPENDENCIES
+    exception_handlers = PROBLEM_HANDLERS
 
     @get(guards=[requires(P.LOCATIONS_READ_OWN)])
     async def show(
@@ -102,9 +155,28 @@ class OnboardingController(Controller):
         self,
         location_id: FromPath[str],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        workflow: NamedDependency[Workflow],
     ) -> dict[str, Any]:
-        return await onboarding.submit(principal, location_id)
+        return await workflow.submit(principal, location_id)
+
+    @post("/validate", status_code=200, guards=[requires(P.LOCATIONS_READ_OWN)])
+    async def validate(
+        self,
+        location_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        workflow: NamedDependency[Workflow],
+    ) -> dict[str, Any]:
+        return await workflow.validate(principal, location_id)
+
+    @post("/status", status_code=200, guards=[requires(P.ONBOARDING_EDIT_OWN), writes_open])
+    async def change_status(
+        self,
+        location_id: FromPath[str],
+        data: JSONBody[StatusChange],
+        principal: NamedDependency[Principal],
+        workflow: NamedDependency[Workflow],
+    ) -> dict[str, Any]:
+        return await workflow.change_status(principal, location_id, data.status, data.reason)
 
     @post("/override", status_code=200, guards=[requires(P.ONBOARDING_OVERRIDE), writes_open])
     async def override(
@@ -120,6 +192,7 @@ class OnboardingController(Controller):
 class ApprovalController(Controller):
     path = "/api/approvals"
     dependencies = DEPENDENCIES
+    exception_handlers = PROBLEM_HANDLERS
 
     @post("/{location_id:str}", status_code=200, guards=[requires(P.APPROVALS_DECIDE), writes_open])
     async def decide(
@@ -127,61 +200,74 @@ class ApprovalController(Controller):
         location_id: FromPath[str],
         data: JSONBody[Decision],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        workflow: NamedDependency[Workflow],
     ) -> dict[str, Any]:
-        return await onboarding.decide(principal, location_id, data.decision, data.comment)
+        return await workflow.decide(principal, location_id, data.decision, data.comment)
+
+
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key")]
+
+
+def answered(answer: Answer) -> Response[dict[str, Any]]:
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
+    return Response(answer.body, status_code=answer.status_code, headers=headers)
 
 
 class BulkController(Controller):
-    path = "/api/bulk"
-    dependencies = DEPENDENCIES
+    """Every bulk operation refuses too many items before doing anything, runs each item on
+    its own, and answers a retry with the same `Idempotency-Key` with the first answer."""
 
-    @post("/status", status_code=200, guards=[requires(P.BULK_OPERATE)])
+    path = "/api/bulk"
+    dependencies = {
+        **DEPENDENCIES,
+        "bulk_ops": Provide(provide_bulk, sync_to_thread=False),
+    }
+    exception_handlers = PROBLEM_HANDLERS
+
+    @post("/status", guards=[requires(P.BULK_OPERATE), writes_open])
     async def status(
         self,
-        data: JSONBody[BulkLocations],
+        data: JSONBody[BulkStatusChange],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
-    ) -> dict[str, Any]:
-        bulk.check_size(len(data.location_ids))
-        return await bulk.run_each(data.location_ids, lambda lid: onboarding.status(principal, lid))
+        bulk_ops: NamedDependency[BulkOperations],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        return answered(await bulk_ops.change_status(principal, data, idempotency_key))
 
-    @post(
-        "/approvals",
-        status_code=200,
-        guards=[requires(P.BULK_OPERATE, P.APPROVALS_DECIDE), writes_open],
-    )
+    @post("/approvals", guards=[requires(P.BULK_OPERATE, P.APPROVALS_DECIDE), writes_open])
     async def approvals(
         self,
         data: JSONBody[BulkDecisions],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
-    ) -> dict[str, Any]:
-        bulk.check_size(len(data.items))
-        jobs = [
-            (
-                i.location_id,
-                partial(onboarding.decide, principal, i.location_id, i.decision, i.comment),
-            )
-            for i in data.items
-        ]
-        return await bulk.run_jobs(jobs)
+        bulk_ops: NamedDependency[BulkOperations],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        return answered(await bulk_ops.decide(principal, data, idempotency_key))
 
-    @post(
-        "/provisioning",
-        status_code=200,
-        guards=[requires(P.BULK_OPERATE, P.PROVISIONING_TRIGGER), writes_open],
-    )
+    @post("/provisioning", guards=[requires(P.BULK_OPERATE, P.PROVISIONING_TRIGGER), writes_open])
     async def provisioning(
         self,
         data: JSONBody[BulkLocations],
         principal: NamedDependency[Principal],
-        onboarding: NamedDependency[Onboarding],
+        bulk_ops: NamedDependency[BulkOperations],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[dict[str, Any]]:
+        return answered(await bulk_ops.provision(principal, data, idempotency_key))
+
+    @get("/jobs/{job_id:str}", guards=[requires(P.BULK_OPERATE)])
+    async def job(
+        self,
+        job_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        bulk_ops: NamedDependency[BulkOperations],
     ) -> dict[str, Any]:
-        bulk.check_size(len(data.location_ids), bulk.MAX_BULK_PROVISIONING)
-        return await bulk.run_each(
-            data.location_ids, lambda lid: onboarding.request_provisioning(principal, lid)
-        )
+        return await bulk_ops.job(principal, job_id)
 
 
-CONTROLLERS = [LocationController, OnboardingController, ApprovalController, BulkController]
+CONTROLLERS = [
+    LocationController,
+    ExtensionRangeController,
+    OnboardingController,
+    ApprovalController,
+    BulkController,
+]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from switchboard_onboarding.forms import REQUIRED_FOR_PROVISIONING
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
 from switchboard_shared.errors import Conflict, NotFound
@@ -25,30 +24,27 @@ class Status(StrEnum):
 
 
 LOCKED_STATUSES = frozenset({Status.APPROVED, Status.PROVISIONING, Status.COMPLETED})
-SUBMITTABLE = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED})
+CLAIMING_MACS = frozenset(
+    {
+        Status.PENDING_APPROVAL,
+        Status.APPROVED,
+        Status.PROVISIONING,
+        Status.COMPLETED,
+        Status.BLOCKED,
+    }
+)
+"""A location in these states holds its devices' MAC addresses against the tenant's others."""
 PROVISIONABLE = frozenset({Status.APPROVED, Status.PROVISIONING})
 PROVISIONING_REQUESTED = "PROVISIONING_REQUESTED"
 """The OnboardingEvent status that asks provisioning to (re)generate a payload."""
-
-PROVISIONING_OUTCOMES: Mapping[str, Status] = {
-    "requested": Status.PROVISIONING,
-    "generated": Status.PROVISIONING,
-    "completed": Status.COMPLETED,
-    "failed": Status.BLOCKED,
-}
-_OUTCOME_SOURCES: Mapping[Status, frozenset[Status]] = {
-    Status.PROVISIONING: frozenset({Status.APPROVED}),
-    Status.COMPLETED: frozenset({Status.APPROVED, Status.PROVISIONING}),
-    Status.BLOCKED: frozenset({Status.APPROVED, Status.PROVISIONING}),
-}
 
 
 class Locked(Conflict):
     code = "locked"
 
 
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
+class NotApproved(Conflict):
+    code = "not_approved"
 
 
 @dataclass(frozen=True)
@@ -58,6 +54,9 @@ class Location:
     name: str
     status: Status
     data: dict[str, Any]
+    blocked_from: Status | None = None
+    """The status a BLOCKED location was blocked from; where unblocking returns."""
+    submitted_at: datetime | None = None
 
 
 def is_locked(status: Status) -> bool:
@@ -95,61 +94,16 @@ def check_edit(principal: Principal, location: Location) -> None:
         raise Locked(f"onboarding is {location.status}; only an override may change it")
 
 
-def status_after_edit(status: Status) -> Status:
-    return Status.IN_PROGRESS if status in (Status.NOT_STARTED, Status.BLOCKED) else status
-
-
 def check_submit(principal: Principal, location: Location) -> None:
     principal.require(Permission.ONBOARDING_SUBMIT)
     principal.require(edit_permission(principal, location))
-    if is_locked(location.status):
-        raise Locked(f"onboarding is {location.status}")
-    if location.status not in SUBMITTABLE:
-        raise InvalidTransition(f"cannot submit from {location.status}")
 
 
-def missing_for_provisioning(data: Mapping[str, Any]) -> list[str]:
-    return [name for name in REQUIRED_FOR_PROVISIONING if data.get(name) in (None, "", [], {})]
-
-
-def decide(location: Location, decision: str) -> Status:
-    if location.status is not Status.PENDING_APPROVAL:
-        raise InvalidTransition(f"only PENDING_APPROVAL can be decided; this is {location.status}")
-    return Status.APPROVED if decision == "approve" else Status.IN_PROGRESS
+def status_after_edit(status: Status) -> Status:
+    """The first edit starts the work; a blocked or cancelled one stays so until a lead acts."""
+    return Status.IN_PROGRESS if status is Status.NOT_STARTED else status
 
 
 def check_provisionable(location: Location) -> None:
     if location.status not in PROVISIONABLE:
-        raise InvalidTransition(
-            f"provisioning needs an approved location; this is {location.status}"
-        )
-
-
-def status_after_provisioning(current: Status, outcome: str) -> Status | None:
-    """The new status a provisioning outcome leads to, or None when it no longer applies."""
-    target = PROVISIONING_OUTCOMES.get(outcome)
-    if target is None or current is target:
-        return None
-    return target if current in _OUTCOME_SOURCES[target] else None
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
-
-
-def merge(current: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """The form after a patch; a null value clears the field."""
-    merged = {**current, **patch}
-    return {name: value for name, value in merged.items() if value is not None}
-
-
-def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldChange]:
-    names = sorted(set(before) | set(after))
-    return [
-        FieldChange(name, before.get(name), after.get(name))
-        for name in names
-        if before.get(name) != after.get(name)
-    ]
+        raise NotApproved(f"provisioning needs an approved location; this is {location.status}")

@@ -28,6 +28,7 @@ class Announcer:
         previous: str | None,
         actor_id: str | None,
         data: dict[str, Any] | None = None,
+        envelope_id: str | None = None,
     ) -> None:
         event = OnboardingEvent(
             location_id=location.id,
@@ -42,6 +43,7 @@ class Announcer:
             key=event_key(location.tenant_id, location.id),
             tenant_id=location.tenant_id,
             actor=actor_id,
+            envelope_id=envelope_id,
         )
 
     async def audit(
@@ -52,20 +54,33 @@ class Announcer:
         params: dict[str, Any] | None = None,
         reason: str | None = None,
     ) -> None:
+        await self.audit_resource(
+            action, location.tenant_id, f"location:{location.id}", principal, params, reason
+        )
+
+    async def audit_resource(
+        self,
+        action: str,
+        tenant_id: str,
+        resource: str,
+        principal: Principal | None,
+        params: dict[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> None:
         event = AuditEvent(
             action=action,
             actor_id=principal.user_id if principal else None,
             actor_email=principal.email if principal else None,
             actor_role=principal.role if principal else None,
-            tenant_id=location.tenant_id,
-            resource=f"location:{location.id}",
+            tenant_id=tenant_id,
+            resource=resource,
             params=params or {},
             reason=reason,
         )
         await self._bus.publish(
             AUDIT_EVENTS,
             event,
-            key=event_key(location.tenant_id, location.id),
-            tenant_id=location.tenant_id,
+            key=event_key(tenant_id, resource),
+            tenant_id=tenant_id,
             actor=event.actor_id,
         )

@@ -1,4 +1,5 @@
-"""Onboarding use cases: each loads, checks the rules, writes, and announces in one transaction.
+"""Location and form use cases: create, list, view, edit, override. Each loads, checks the
+rules, writes and announces in one transaction.
 
 Events are published inside the database transaction, before it commits: a publish that fails
 rolls the change back, so no state change goes unannounced.
@@ -11,9 +12,11 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from switchboard_onboarding import domain, forms
-from switchboard_onboarding.domain import PROVISIONING_REQUESTED, Location, Status
-from switchboard_onboarding.events import Announcer, provisioning_input
+from switchboard_onboarding import changes, checks, domain, transitions
+from switchboard_onboarding.domain import Location, Status
+from switchboard_onboarding.events import Announcer
+from switchboard_onboarding.metrics import OVERRIDES
+from switchboard_onboarding.moves import move
 from switchboard_onboarding.paging import Page, decode_cursor, encode_cursor
 from switchboard_onboarding.store import Session, Store
 from switchboard_shared.auth.principal import Principal
@@ -31,10 +34,16 @@ def describe(location: Location) -> dict[str, Any]:
         "name": location.name,
         "status": location.status,
         "locked": domain.is_locked(location.status),
+        "blocked_from": location.blocked_from,
     }
 
 
-def _log(action: str, principal: Principal, location: Location, **extra: Any) -> None:
+async def load_for_update(session: Session, principal: Principal, location_id: str) -> Location:
+    """The location, locked for this transaction, if the caller may see it."""
+    return domain.ensure_visible(principal, await session.get(location_id, for_update=True))
+
+
+def log_action(action: str, principal: Principal, location: Location, **extra: Any) -> None:
     log.info(
         "onboarding %s",
         action,
@@ -46,10 +55,6 @@ class Onboarding:
     def __init__(self, store: Store, announcer: Announcer) -> None:
         self._store = store
         self._announce = announcer
-
-    async def _load(self, session: Session, principal: Principal, location_id: str) -> Location:
-        found = await session.get(location_id, for_update=True)
-        return domain.ensure_visible(principal, found)
 
     async def create_location(
         self, principal: Principal, name: str, tenant_id: str | None
@@ -67,13 +72,13 @@ class Onboarding:
             await self._announce.audit(
                 "onboarding.location.created", location, principal, {"name": name}
             )
-        _log("location_created", principal, location)
+        log_action("location_created", principal, location)
         return describe(location)
 
     async def list_locations(self, principal: Principal, limit: int, cursor: str | None) -> Page:
         principal.require(Permission.LOCATIONS_READ_OWN)
         only = None if principal.can(Permission.LOCATIONS_READ_ALL) else principal.locations
-        async with self._store.session(self._scope(principal)) as session:
+        async with self._store.session(scope_of(principal)) as session:
             rows = await session.page(only, limit + 1, decode_cursor(cursor))
         items = [describe(location) for location, _ in rows[:limit]]
         if len(rows) <= limit:
@@ -81,23 +86,24 @@ class Onboarding:
         last, created_at = rows[limit - 1]
         return Page(items=items, next_cursor=encode_cursor(created_at, last.id))
 
-    async def status(self, principal: Principal, location_id: str) -> dict[str, Any]:
-        principal.require(Permission.LOCATIONS_READ_OWN)
-        async with self._store.session(self._scope(principal)) as session:
-            return describe(domain.ensure_visible(principal, await session.get(location_id)))
-
     async def view(self, principal: Principal, location_id: str) -> dict[str, Any]:
         principal.require(Permission.LOCATIONS_READ_OWN)
-        async with self._store.session(self._scope(principal)) as session:
+        async with self._store.session(scope_of(principal)) as session:
             location = domain.ensure_visible(principal, await session.get(location_id))
             history = await session.history(location_id)
-        return {**describe(location), "data": location.data, "history": history}
+        allowed = transitions.allowed_next(location, transitions.actor_of(principal))
+        return {
+            **describe(location),
+            "allowed_next": sorted(allowed),
+            "data": location.data,
+            "history": history,
+        }
 
     async def edit(
         self, principal: Principal, location_id: str, fields: dict[str, Any]
     ) -> dict[str, Any]:
-        async with self._store.session(self._scope(principal)) as session:
-            location = await self._load(session, principal, location_id)
+        async with self._store.session(scope_of(principal)) as session:
+            location = await load_for_update(session, principal, location_id)
             domain.check_edit(principal, location)
             return await self._apply(session, principal, location, fields, reason=None)
 
@@ -105,8 +111,8 @@ class Onboarding:
         self, principal: Principal, location_id: str, fields: dict[str, Any], reason: str
     ) -> dict[str, Any]:
         principal.require(Permission.ONBOARDING_OVERRIDE)
-        async with self._store.session(self._scope(principal)) as session:
-            location = await self._load(session, principal, location_id)
+        async with self._store.session(scope_of(principal)) as session:
+            location = await load_for_update(session, principal, location_id)
             return await self._apply(session, principal, location, fields, reason=reason)
 
     async def _apply(
@@ -117,88 +123,26 @@ class Onboarding:
         fields: dict[str, Any],
         reason: str | None,
     ) -> dict[str, Any]:
-        data = forms.validated(domain.merge(location.data, fields))
-        changes = domain.field_changes(location.data, data)
-        status = location.status if reason else domain.status_after_edit(location.status)
-        if not changes and status is location.status:
+        data = checks.canonical(changes.merge(location.data, fields))
+        changed = changes.field_changes(location.data, data)
+        if not changed:
             return {**describe(location), "changed": []}
-        updated = replace(location, data=data, status=status)
+        updated = replace(location, data=data)
         await session.save(updated)
-        await session.record_changes(updated, changes, principal.user_id, reason)
-        if status is not location.status:
-            await self._announce.status_changed(updated, status, location.status, principal.user_id)
+        await session.record_changes(updated, changed, principal.user_id, reason)
         action = "onboarding.override" if reason else "onboarding.edited"
-        names = [c.field for c in changes]
+        if reason:
+            OVERRIDES.inc()
+        names = [c.field for c in changed]
         await self._announce.audit(action, updated, principal, {"fields": names}, reason=reason)
-        _log(action.removeprefix("onboarding."), principal, updated, fields=names)
+        log_action(action.removeprefix("onboarding."), principal, updated, fields=names)
+        target = domain.status_after_edit(location.status)
+        if not reason and target is not location.status:
+            rule = transitions.transition(updated, target, transitions.actor_of(principal))
+            updated = await move(session, self._announce, updated, target, rule, principal)
         return {**describe(updated), "changed": names}
 
-    async def submit(self, principal: Principal, location_id: str) -> dict[str, Any]:
-        async with self._store.session(self._scope(principal)) as session:
-            location = await self._load(session, principal, location_id)
-            domain.check_submit(principal, location)
-            missing = domain.missing_for_provisioning(location.data)
-            if missing:
-                raise ValidationFailed(
-                    f"required for provisioning: {', '.join(missing)}", code="missing_fields"
-                )
-            return await self._move(
-                session, principal, location, Status.PENDING_APPROVAL, "submitted"
-            )
 
-    async def decide(
-        self, principal: Principal, location_id: str, decision: str, comment: str | None
-    ) -> dict[str, Any]:
-        principal.require(Permission.APPROVALS_DECIDE)
-        async with self._store.session(self._scope(principal)) as session:
-            location = await self._load(session, principal, location_id)
-            status = domain.decide(location, decision)
-            await session.record_decision(location, decision, comment, principal.user_id)
-            action = "approved" if decision == "approve" else "rejected"
-            return await self._move(session, principal, location, status, action, comment)
-
-    async def request_provisioning(self, principal: Principal, location_id: str) -> dict[str, Any]:
-        principal.require(Permission.PROVISIONING_TRIGGER)
-        async with self._store.session(self._scope(principal)) as session:
-            location = await self._load(session, principal, location_id)
-            domain.check_provisionable(location)
-            await self._announce.status_changed(
-                location,
-                PROVISIONING_REQUESTED,
-                location.status,
-                principal.user_id,
-                provisioning_input(location),
-            )
-            await self._announce.audit("onboarding.provisioning_requested", location, principal)
-        _log("provisioning_requested", principal, location)
-        return {**describe(location), "requested": True}
-
-    async def _move(
-        self,
-        session: Session,
-        principal: Principal,
-        location: Location,
-        status: Status,
-        action: str,
-        comment: str | None = None,
-    ) -> dict[str, Any]:
-        updated = replace(location, status=status)
-        await session.save(updated)
-        data = provisioning_input(updated) if status is Status.APPROVED else None
-        await self._announce.status_changed(
-            updated, status, location.status, principal.user_id, data
-        )
-        params = {"from": location.status, "to": status}
-        await self._announce.audit(
-            f"onboarding.{action}", updated, principal, params, reason=comment
-        )
-        _log(action, principal, updated, status=status)
-        return describe(updated)
-
-    @staticmethod
-    def _scope(principal: Principal) -> str:
-        return (
-            ALL_TENANTS
-            if principal.can(Permission.LOCATIONS_READ_ALL)
-            else principal.tenant_scope()
-        )
+def scope_of(principal: Principal) -> str:
+    """The row-level security scope of this caller: every tenant, or their own."""
+    return ALL_TENANTS if principal.can(Permission.LOCATIONS_READ_ALL) else principal.tenant_scope()

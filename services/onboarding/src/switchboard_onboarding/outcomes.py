@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
-from switchboard_onboarding import domain
+from switchboard_onboarding import transitions
 from switchboard_onboarding.events import Announcer
+from switchboard_onboarding.moves import move
 from switchboard_onboarding.store import Store
 from switchboard_shared.db import ALL_TENANTS
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import ProvisioningEvent
 
 log = logging.getLogger(__name__)
+
+JOB_OUTCOMES = frozenset({"generated", "failed"})
+"""Provisioning's answers that settle a bulk provisioning item."""
 
 
 class ProvisioningOutcomes:
@@ -26,23 +29,14 @@ class ProvisioningOutcomes:
         async with self._store.session(envelope.tenant_id or ALL_TENANTS) as session:
             if not await session.first_time(envelope.id):
                 return
+            if envelope.correlation_id and event.status in JOB_OUTCOMES:
+                await session.jobs.record_outcome(
+                    envelope.correlation_id, event.status, event.reason
+                )
             location = await session.get(event.location_id, for_update=True)
-            target = (
-                domain.status_after_provisioning(location.status, event.status)
-                if location
-                else None
-            )
-            if location is None or target is None:
+            found = transitions.after_provisioning(location, event.status) if location else None
+            if location is None or found is None:
                 log.info("provisioning %s for %s changes nothing", event.status, event.location_id)
                 return
-            updated = replace(location, status=target)
-            await session.save(updated)
-            await self._announce.status_changed(updated, target, location.status, None)
-            await self._announce.audit(
-                f"onboarding.provisioning_{event.status}",
-                updated,
-                None,
-                {"from": location.status, "to": target},
-                reason=event.reason,
-            )
-        log.info("location %s is %s", location.id, target, extra={"location_id": location.id})
+            target, rule = found
+            await move(session, self._announce, location, target, rule, None, event.reason)

@@ -10,13 +10,23 @@ from typing import Any, Protocol
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from switchboard_onboarding.domain import FieldChange, Location, Status
+from switchboard_onboarding.bulk_store import Jobs, PostgresJobs, PostgresRequests, Requests
+from switchboard_onboarding.changes import FieldChange
+from switchboard_onboarding.domain import CLAIMING_MACS, Location, Status
 from switchboard_shared.db import Connection, tenant_transaction
 
-_SELECT = "SELECT id, tenant_id, name, status, data, created_at FROM onboarding.locations"
+_SELECT = (
+    "SELECT id, tenant_id, name, status, data, blocked_from, submitted_at, created_at"
+    " FROM onboarding.locations"
+)
 
 
 class Session(Protocol):
+    @property
+    def requests(self) -> Requests: ...
+    @property
+    def jobs(self) -> Jobs: ...
+
     async def get(self, location_id: str, *, for_update: bool = False) -> Location | None: ...
     async def insert(self, location: Location, created_by: str) -> None: ...
     async def page(
@@ -31,6 +41,12 @@ class Session(Protocol):
         self, location: Location, decision: str, comment: str | None, actor: str
     ) -> None: ...
     async def first_time(self, event_id: str) -> bool: ...
+    async def lock_tenant(self, tenant_id: str) -> None: ...
+    async def macs_claimed_elsewhere(self, tenant_id: str, location_id: str) -> frozenset[str]: ...
+    async def extension_range(self, tenant_id: str) -> tuple[int, int] | None: ...
+    async def set_extension_range(
+        self, tenant_id: str, low: int, high: int, actor: str
+    ) -> None: ...
 
 
 class Store(Protocol):
@@ -45,12 +61,16 @@ def _location(row: dict[str, Any]) -> Location:
         name=row["name"],
         status=Status(row["status"]),
         data=dict(row["data"]),
+        blocked_from=Status(row["blocked_from"]) if row["blocked_from"] else None,
+        submitted_at=row["submitted_at"],
     )
 
 
 class PostgresSession:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self.requests = PostgresRequests(conn)
+        self.jobs = PostgresJobs(conn)
 
     async def get(self, location_id: str, *, for_update: bool = False) -> Location | None:
         query = _SELECT + " WHERE id = %s" + (" FOR UPDATE" if for_update else "")
@@ -90,9 +110,16 @@ class PostgresSession:
 
     async def save(self, location: Location) -> None:
         await self._conn.execute(
-            "UPDATE onboarding.locations SET status = %s, data = %s, updated_at = now()"
+            "UPDATE onboarding.locations"
+            " SET status = %s, data = %s, blocked_from = %s, submitted_at = %s, updated_at = now()"
             " WHERE id = %s",
-            (location.status, Jsonb(location.data), location.id),
+            (
+                location.status,
+                Jsonb(location.data),
+                location.blocked_from,
+                location.submitted_at,
+                location.id,
+            ),
         )
 
     async def record_changes(
@@ -142,6 +169,40 @@ class PostgresSession:
             (event_id,),
         )
         return await cursor.fetchone() is not None
+
+    async def lock_tenant(self, tenant_id: str) -> None:
+        """Serialises the submissions of one tenant, so two cannot claim the same MAC."""
+        await self._conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('onboarding.submit:' || %s))", (tenant_id,)
+        )
+
+    async def macs_claimed_elsewhere(self, tenant_id: str, location_id: str) -> frozenset[str]:
+        cursor = await self._conn.execute(
+            "SELECT DISTINCT upper(replace(device->>'mac_address', '-', ':')) AS mac"
+            " FROM onboarding.locations,"
+            " jsonb_array_elements(coalesce(data->'devices', '[]'::jsonb)) AS device"
+            " WHERE tenant_id = %s AND id <> %s AND status = ANY(%s)",
+            (tenant_id, location_id, list(CLAIMING_MACS)),
+        )
+        return frozenset(row["mac"] for row in await cursor.fetchall() if row["mac"])
+
+    async def extension_range(self, tenant_id: str) -> tuple[int, int] | None:
+        cursor = await self._conn.execute(
+            "SELECT extension_min, extension_max FROM onboarding.tenant_rules WHERE tenant_id = %s",
+            (tenant_id,),
+        )
+        row = await cursor.fetchone()
+        return (row["extension_min"], row["extension_max"]) if row else None
+
+    async def set_extension_range(self, tenant_id: str, low: int, high: int, actor: str) -> None:
+        await self._conn.execute(
+            "INSERT INTO onboarding.tenant_rules"
+            " (tenant_id, extension_min, extension_max, updated_by) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (tenant_id) DO UPDATE SET extension_min = EXCLUDED.extension_min,"
+            " extension_max = EXCLUDED.extension_max, updated_by = EXCLUDED.updated_by,"
+            " updated_at = now()",
+            (tenant_id, low, high, actor),
+        )
 
 
 class PostgresStore:

@@ -10,15 +10,20 @@ from typing import Any
 
 import pytest
 
-from switchboard_onboarding.domain import FieldChange, Location, Status
+from switchboard_onboarding.changes import FieldChange
+from switchboard_onboarding.domain import Location, Status
 from switchboard_onboarding.events import Announcer
+from switchboard_onboarding.example import example_form
+from switchboard_onboarding.extension_ranges import ExtensionRanges
 from switchboard_onboarding.handlers import Onboarding
 from switchboard_onboarding.outcomes import ProvisioningOutcomes
+from switchboard_onboarding.workflow import Workflow
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Role
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.errors import AppError
 from switchboard_shared.events import AuditEvent, OnboardingEvent, ProvisioningEvent
+from switchboard_shared.problems import FieldsInvalid
 
 OWNER = Principal("owner-1", "o@example.test", Role.OWNER, "t1", "sid", "jti", 0, 0)
 LEAD = Principal("lead-1", "l@example.test", Role.IMPLEMENTATION_LEAD, None, "sid", "jti", 0, 0)
@@ -71,6 +76,15 @@ class FakeSession:
         self.processed.add(event_id)
         return True
 
+    async def lock_tenant(self, tenant_id: str) -> None:
+        return None
+
+    async def macs_claimed_elsewhere(self, tenant_id: str, location_id: str) -> frozenset[str]:
+        return frozenset()
+
+    async def extension_range(self, tenant_id: str) -> tuple[int, int] | None:
+        return None
+
 
 @dataclass
 class FakeStore:
@@ -111,6 +125,12 @@ def onboarding(store: FakeStore, bus: FakeBus) -> Onboarding:
     return Onboarding(store, Announcer(bus))  # type: ignore[arg-type]
 
 
+@pytest.fixture
+def workflow(store: FakeStore, bus: FakeBus) -> Workflow:
+    ranges = ExtensionRanges(store, Announcer(bus), (100, 9999))  # type: ignore[arg-type]
+    return Workflow(store, Announcer(bus), ranges)  # type: ignore[arg-type]
+
+
 async def test_creating_a_location_announces_it_and_audits_it(
     onboarding: Onboarding, bus: FakeBus
 ) -> None:
@@ -123,28 +143,29 @@ async def test_creating_a_location_announces_it_and_audits_it(
 
 
 async def test_every_state_change_is_audited(
-    onboarding: Onboarding, store: FakeStore, bus: FakeBus
+    onboarding: Onboarding, workflow: Workflow, store: FakeStore, bus: FakeBus
 ) -> None:
     store.rows["loc-1"] = Location("loc-1", "t1", "Main", Status.NOT_STARTED, {})
 
     await onboarding.edit(OWNER, "loc-1", {"account_name": "Acme"})
     store.rows["loc-1"] = Location("loc-1", "t1", "Main", Status.PENDING_APPROVAL, {})
-    await onboarding.decide(LEAD, "loc-1", "reject", "address is incomplete")
+    await workflow.decide(LEAD, "loc-1", "reject", "address is incomplete")
 
     actions = [e.action for e in bus.of(AuditEvent)]
-    assert actions == ["onboarding.edited", "onboarding.rejected"]
-    assert bus.of(AuditEvent)[1].reason == "address is incomplete"
+    assert actions == ["onboarding.edited", "onboarding.started", "onboarding.rejected"]
+    assert bus.of(AuditEvent)[1].params == {"from": "NOT_STARTED", "to": "IN_PROGRESS"}
+    assert bus.of(AuditEvent)[2].reason == "address is incomplete"
     assert [e.status for e in bus.of(OnboardingEvent)] == ["IN_PROGRESS", "IN_PROGRESS"]
 
 
 async def test_an_approval_carries_what_provisioning_needs(
-    onboarding: Onboarding, store: FakeStore, bus: FakeBus
+    workflow: Workflow, store: FakeStore, bus: FakeBus
 ) -> None:
     store.rows["loc-1"] = Location(
         "loc-1", "t1", "Main", Status.PENDING_APPROVAL, {"account_name": "Acme"}
     )
 
-    await onboarding.decide(LEAD, "loc-1", "approve", None)
+    await workflow.decide(LEAD, "loc-1", "approve", None)
 
     approval = bus.of(OnboardingEvent)[-1]
     assert (approval.status, approval.previous_status) == ("APPROVED", "PENDING_APPROVAL")
@@ -207,3 +228,30 @@ async def test_an_edit_that_changes_nothing_writes_and_publishes_nothing(
 
     assert result["changed"] == []
     assert (store.history_rows, bus.published) == ([], [])
+
+
+async def test_a_refused_submission_lists_its_problems_and_publishes_nothing(
+    workflow: Workflow, store: FakeStore, bus: FakeBus
+) -> None:
+    store.rows["loc-1"] = Location(
+        "loc-1", "t1", "Main", Status.IN_PROGRESS, {"account_name": "Acme"}
+    )
+
+    with pytest.raises(FieldsInvalid) as caught:
+        await workflow.submit(OWNER, "loc-1")
+
+    assert "contacts" in {p.path for p in caught.value.problems}
+    assert store.rows["loc-1"].status is Status.IN_PROGRESS
+    assert bus.published == []
+
+
+async def test_a_complete_form_is_submitted_and_announced(
+    workflow: Workflow, store: FakeStore, bus: FakeBus
+) -> None:
+    store.rows["loc-1"] = Location("loc-1", "t1", "Main", Status.IN_PROGRESS, example_form())
+
+    submitted = await workflow.submit(OWNER, "loc-1")
+
+    assert submitted["status"] == "PENDING_APPROVAL"
+    assert store.rows["loc-1"].submitted_at is not None
+    assert [e.action for e in bus.of(AuditEvent)] == ["onboarding.submitted"]

@@ -1,10 +1,10 @@
-"""Locks, transitions and the form rules of onboarding."""
+"""Which statuses lock a location against ordinary edits."""
 
 from __future__ import annotations
 
 import pytest
 
-from switchboard_onboarding import domain, forms
+from switchboard_onboarding import domain
 from switchboard_onboarding.domain import Location, Status
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Role
@@ -34,75 +34,8 @@ def test_an_unlocked_status_accepts_edits(status: Status) -> None:
     assert not domain.is_locked(status)
 
 
-def test_editing_starts_or_reopens_the_work() -> None:
+def test_the_first_edit_starts_the_work_and_later_ones_keep_the_status() -> None:
     assert domain.status_after_edit(Status.NOT_STARTED) is Status.IN_PROGRESS
-    assert domain.status_after_edit(Status.BLOCKED) is Status.IN_PROGRESS
+    assert domain.status_after_edit(Status.BLOCKED) is Status.BLOCKED
+    assert domain.status_after_edit(Status.CANCELLED) is Status.CANCELLED
     assert domain.status_after_edit(Status.PENDING_APPROVAL) is Status.PENDING_APPROVAL
-
-
-@pytest.mark.parametrize("status", [Status.PENDING_APPROVAL, Status.CANCELLED])
-def test_submitting_twice_or_after_cancelling_is_a_conflict(status: Status) -> None:
-    with pytest.raises(AppError) as caught:
-        domain.check_submit(OWNER, at(status))
-    assert caught.value.code == "invalid_transition"
-
-
-def test_submit_reports_every_field_provisioning_still_needs() -> None:
-    missing = domain.missing_for_provisioning({"account_name": "Acme", "devices": []})
-
-    assert missing == ["address", "primary_contact", "devices", "working_hours", "call_flow"]
-
-
-def test_only_a_pending_request_can_be_decided() -> None:
-    assert domain.decide(at(Status.PENDING_APPROVAL), "approve") is Status.APPROVED
-    assert domain.decide(at(Status.PENDING_APPROVAL), "reject") is Status.IN_PROGRESS
-    with pytest.raises(AppError):
-        domain.decide(at(Status.IN_PROGRESS), "approve")
-
-
-@pytest.mark.parametrize(
-    ("current", "outcome", "expected"),
-    [
-        (Status.APPROVED, "generated", Status.PROVISIONING),
-        (Status.PROVISIONING, "generated", None),
-        (Status.PROVISIONING, "completed", Status.COMPLETED),
-        (Status.APPROVED, "failed", Status.BLOCKED),
-        (Status.COMPLETED, "failed", None),
-        (Status.IN_PROGRESS, "generated", None),
-        (Status.APPROVED, "unknown", None),
-    ],
-)
-def test_provisioning_outcomes_only_move_a_location_forward(
-    current: Status, outcome: str, expected: Status | None
-) -> None:
-    assert domain.status_after_provisioning(current, outcome) is expected
-
-
-def test_a_patch_merges_fields_and_null_clears_one() -> None:
-    merged = domain.merge(
-        {"account_name": "A", "call_flow": {"type": "direct"}}, {"call_flow": None}
-    )
-
-    assert merged == {"account_name": "A"}
-
-
-def test_field_changes_name_old_and_new_values_of_changed_fields_only() -> None:
-    changes = domain.field_changes({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4})
-
-    assert [(c.field, c.old, c.new) for c in changes] == [("b", 2, 3), ("c", None, 4)]
-
-
-def test_the_form_refuses_unknown_fields_and_bad_values() -> None:
-    with pytest.raises(AppError) as unknown:
-        forms.validated({"favourite_colour": "blue"})
-    with pytest.raises(AppError) as bad_mac:
-        forms.validated(
-            {
-                "devices": [
-                    {"id": "d", "brand": "b", "model": "m", "mac_address": "x", "extension": "1"}
-                ]
-            }
-        )
-
-    assert unknown.value.status_code == 422
-    assert "mac_address" in bad_mac.value.detail

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from switchboard_provisioning.intake import DeviceIn, FormIn, ProvisioningInput
+from switchboard_provisioning.consistency import check_consistency, normal_mac
+from switchboard_provisioning.intake import FormIn, ProvisioningInput, TargetIn
 from switchboard_provisioning.payload import (
+    PAYLOAD_VERSION,
     Address,
     CallFlow,
-    Contact,
+    CallFlowOption,
     Contacts,
     Device,
     Extension,
+    Holiday,
     LocationDetails,
     Metadata,
     PayloadError,
+    PhoneSystem,
     ProvisioningPayload,
+    Queue,
+    Target,
     User,
     WorkingHours,
     schema_errors,
@@ -45,7 +52,7 @@ def build_payload(
     """The payload for this approval, or PayloadError naming what is wrong."""
     intake = parse_input(data)
     form = intake.form
-    _check_consistency(form)
+    check_consistency(form)
     try:
         payload = ProvisioningPayload(
             location_id=location_id,
@@ -56,16 +63,21 @@ def build_payload(
             location=LocationDetails(
                 name=intake.location_name, address=Address(**form.address.model_dump())
             ),
-            contacts=Contacts(primary=Contact(**form.primary_contact.model_dump())),
-            devices=[_device(d) for d in form.devices],
-            users=_users(form.devices),
-            extensions=[_extension(d) for d in form.devices],
-            working_hours=[WorkingHours(**w.model_dump()) for w in form.working_hours],
+            contacts=Contacts.model_validate(form.contacts.model_dump()),
+            phone_system=PhoneSystem.model_validate(form.phone_system.model_dump()),
+            devices=_devices(form),
+            users=_users(form),
+            extensions=_extensions(form),
+            working_hours=[WorkingHours(**d.model_dump()) for d in form.working_hours.days],
+            holidays=[Holiday(**h.model_dump()) for h in form.working_hours.holidays],
             call_flow=_call_flow(form),
+            notes=form.notes,
             metadata=Metadata(source_event_id=source_event_id, approved_by=approved_by),
         )
     except ValidationError as error:
         raise PayloadError(_describe(error)) from error
+    metadata = payload.metadata.model_copy(update={"revision": revision_of(payload)})
+    payload = payload.model_copy(update={"metadata": metadata})
     problems = schema_errors(payload_document(payload))
     if problems:
         raise PayloadError("; ".join(problems))
@@ -76,58 +88,88 @@ def payload_document(payload: ProvisioningPayload) -> dict[str, Any]:
     return payload.model_dump(mode="json", by_alias=True)
 
 
-def normal_mac(mac: str) -> str:
-    return mac.upper().replace("-", ":")
+def revision_of(payload: ProvisioningPayload) -> str:
+    content = payload.model_dump(mode="json", by_alias=True, exclude={"timestamp", "metadata"})
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _device(device: DeviceIn) -> Device:
-    return Device(
-        id=device.id,
-        brand=device.brand.upper(),
-        model=device.model,
-        mac_address=normal_mac(device.mac_address),
-        extension=device.extension,
-    )
+def payload_version(revision: str) -> str:
+    """The format version qualified by the revision: `2.0.0+<revision>`."""
+    return f"{PAYLOAD_VERSION}+{revision}"
 
 
-def _users(devices: list[DeviceIn]) -> list[User]:
-    """Users come from the device assignments, one per e-mail address."""
-    users: dict[str, User] = {}
-    for device in devices:
-        if device.user and device.user.email.lower() not in users:
-            users[device.user.email.lower()] = User(
-                name=device.user.name, email=device.user.email, extension=device.extension
-            )
-    return list(users.values())
+def _extension_of(form: FormIn) -> dict[str, str]:
+    return {user.id: user.extension for user in form.users}
 
 
-def _extension(device: DeviceIn) -> Extension:
-    email = device.user.email if device.user else None
-    return Extension(number=device.extension, device_id=device.id, user_email=email)
+def _devices(form: FormIn) -> list[Device]:
+    extension = _extension_of(form)
+    return [
+        Device(
+            id=d.id,
+            brand=d.brand.upper(),
+            model=d.model,
+            mac_address=normal_mac(d.mac_address),
+            extension=extension[d.user_id],
+            user_id=d.user_id,
+        )
+        for d in form.devices
+    ]
+
+
+def _device_ids(form: FormIn, user_id: str) -> list[str]:
+    return [d.id for d in form.devices if d.user_id == user_id]
+
+
+def _users(form: FormIn) -> list[User]:
+    return [User(**u.model_dump(), device_ids=_device_ids(form, u.id)) for u in form.users]
+
+
+def _extensions(form: FormIn) -> list[Extension]:
+    return [
+        Extension(
+            number=u.extension,
+            user_id=u.id,
+            user_email=u.email,
+            device_ids=_device_ids(form, u.id),
+        )
+        for u in form.users
+    ]
+
+
+def _rings(form: FormIn, target: TargetIn) -> list[str]:
+    """The extensions a call sent to this target rings."""
+    extension = _extension_of(form)
+    if target.kind == "extension":
+        return [target.ref]
+    if target.kind == "user":
+        return [extension[target.ref]]
+    queue = next(q for q in form.call_flow.queues if q.id == target.ref)
+    return [extension[member] for member in queue.members]
+
+
+def _target(form: FormIn, target: TargetIn) -> Target:
+    return Target.model_validate({**target.model_dump(), "extensions": _rings(form, target)})
 
 
 def _call_flow(form: FormIn) -> CallFlow:
-    return CallFlow.model_validate(form.call_flow.model_dump())
-
-
-def _check_consistency(form: FormIn) -> None:
-    problems = _duplicates("extension", [d.extension for d in form.devices])
-    problems += _duplicates("MAC address", [normal_mac(d.mac_address) for d in form.devices])
-    known = {d.extension for d in form.devices}
-    targets = [o.extension for o in form.call_flow.options] + [form.call_flow.destination or ""]
-    problems += [
-        f"call flow routes to unknown extension {t}" for t in targets if t and t not in known
-    ]
-    if form.call_flow.type == "direct" and not form.call_flow.destination:
-        problems.append("a direct call flow needs a destination extension")
-    if form.call_flow.type == "ivr" and not form.call_flow.options:
-        problems.append("an IVR call flow needs at least one option")
-    if problems:
-        raise PayloadError("; ".join(problems))
-
-
-def _duplicates(what: str, values: list[str]) -> list[str]:
-    return [f"duplicate {what} {value}" for value, n in Counter(values).items() if n > 1]
+    flow = form.call_flow
+    extension = _extension_of(form)
+    return CallFlow.model_validate(
+        {
+            "type": flow.type,
+            "greeting": flow.greeting,
+            "options": [
+                CallFlowOption(digit=o.digit, target=_target(form, o.target)) for o in flow.options
+            ],
+            "destination": _target(form, flow.destination) if flow.destination else None,
+            "queues": [
+                Queue(id=q.id, name=q.name, extensions=[extension[m] for m in q.members])
+                for q in flow.queues
+            ],
+        }
+    )
 
 
 def _describe(error: ValidationError) -> str:

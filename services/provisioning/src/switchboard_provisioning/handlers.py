@@ -7,10 +7,11 @@ rolls the generation back and the consumer retries it.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
-from switchboard_provisioning.builder import build_payload, payload_document
-from switchboard_provisioning.payload import PAYLOAD_VERSION, PayloadError, ProvisioningPayload
+from switchboard_provisioning.builder import build_payload, payload_document, payload_version
+from switchboard_provisioning.payload import PayloadError, ProvisioningPayload
 from switchboard_provisioning.store import Generation, Store
 from switchboard_shared.audit_trail import AuditTrail
 from switchboard_shared.auth.principal import Principal
@@ -27,8 +28,11 @@ TRIGGERS = frozenset({"APPROVED", "PROVISIONING_REQUESTED"})
 """Onboarding statuses that ask for a payload; every other onboarding event is ignored."""
 
 
-def generate(event: OnboardingEvent, envelope: Envelope, tenant_id: str) -> Generation:
-    """The outcome of one request: a valid payload, or the reason there is none."""
+def generate(
+    event: OnboardingEvent, envelope: Envelope, tenant_id: str, previous: Generation | None = None
+) -> Generation:
+    """The outcome of one request: a valid payload, or the reason there is none. When the data
+    is what the previous payload was built from, that payload stands, timestamp and all."""
     try:
         payload = build_payload(
             event.data,
@@ -42,10 +46,25 @@ def generate(event: OnboardingEvent, envelope: Envelope, tenant_id: str) -> Gene
         return Generation(
             event.location_id, tenant_id, "failed", None, None, str(error), envelope.id
         )
+    revision = payload.metadata.revision
+    if previous is not None and _revision(previous) == revision:
+        return replace(previous, status="generated", reason=None)
     document = payload_document(payload)
     return Generation(
-        event.location_id, tenant_id, "generated", PAYLOAD_VERSION, document, None, envelope.id
+        event.location_id,
+        tenant_id,
+        "generated",
+        payload_version(revision),
+        document,
+        None,
+        envelope.id,
     )
+
+
+def _revision(generation: Generation) -> str | None:
+    metadata = (generation.payload or {}).get("metadata") or {}
+    revision = metadata.get("revision")
+    return str(revision) if revision else None
 
 
 class Provisioning:
@@ -63,7 +82,8 @@ class Provisioning:
         async with self._store.session(envelope.tenant_id) as session:
             if not await session.first_time(envelope.id):
                 return
-            generation = generate(event, envelope, envelope.tenant_id)
+            previous = await session.get(event.location_id, for_update=True)
+            generation = generate(event, envelope, envelope.tenant_id, previous)
             await session.save(generation)
             await self._announce(generation, actor_id=event.actor_id, correlation_id=envelope.id)
         log.info(

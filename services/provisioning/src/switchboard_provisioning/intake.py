@@ -5,6 +5,8 @@ A tolerant reader: unknown keys are ignored, missing or malformed ones fail the 
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -26,9 +28,43 @@ class ContactIn(Part):
     phone: str
 
 
-class AssignedUserIn(Part):
+class ContactsIn(Part):
+    primary: ContactIn
+    technical: ContactIn | None = None
+    billing: ContactIn | None = None
+
+
+class PortedNumberIn(Part):
+    number: str
+    carrier: str
+
+
+class VoicemailIn(Part):
+    enabled: bool = False
+    email: str | None = None
+
+
+class RecordingIn(Part):
+    enabled: bool = False
+    announce: bool = True
+
+
+class PhoneSystemIn(Part):
+    provider: str
+    sip_domain: str | None = None
+    trunk: str | None = None
+    numbers_to_port: list[PortedNumberIn] = Field(default_factory=list)
+    caller_id: str | None = None
+    voicemail: VoicemailIn = VoicemailIn()
+    recording: RecordingIn = RecordingIn()
+
+
+class UserIn(Part):
+    id: str
     name: str
     email: str
+    role: str
+    extension: str
 
 
 class DeviceIn(Part):
@@ -36,35 +72,60 @@ class DeviceIn(Part):
     brand: str
     model: str
     mac_address: str
-    extension: str
-    user: AssignedUserIn | None = None
+    user_id: str
+
+
+class DayHoursIn(Part):
+    day: str
+    closed: bool = False
+    open: str | None = None
+    close: str | None = None
+
+
+class HolidayIn(Part):
+    date: date
+    name: str | None = None
 
 
 class WorkingHoursIn(Part):
-    day: str
-    open: str
-    close: str
+    days: list[DayHoursIn] = Field(min_length=1)
+    holidays: list[HolidayIn] = Field(default_factory=list)
 
 
-class CallFlowOptionIn(Part):
+class TargetIn(Part):
+    kind: str
+    ref: str
+
+
+class QueueIn(Part):
+    id: str
+    name: str
+    members: list[str] = Field(default_factory=list)
+
+
+class IvrOptionIn(Part):
     digit: str
-    extension: str
+    target: TargetIn
 
 
 class CallFlowIn(Part):
     type: str
     greeting: str | None = None
-    options: list[CallFlowOptionIn] = Field(default_factory=list)
-    destination: str | None = None
+    options: list[IvrOptionIn] = Field(default_factory=list)
+    destination: TargetIn | None = None
+    queues: list[QueueIn] = Field(default_factory=list)
 
 
 class FormIn(Part):
     account_name: str
     address: AddressIn
-    primary_contact: ContactIn
+    contacts: ContactsIn
+    phone_system: PhoneSystemIn
+    users: list[UserIn] = Field(min_length=1)
     devices: list[DeviceIn] = Field(min_length=1)
-    working_hours: list[WorkingHoursIn] = Field(min_length=1)
+    working_hours: WorkingHoursIn
     call_flow: CallFlowIn
+    notes: str | None = None
 
 
 class ProvisioningInput(Part):

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,8 +16,13 @@ from litestar.testing import AsyncTestClient
 from switchboard_deploy.stack import Stack
 from switchboard_deploy.testing import TEST_JWT_SECRET, bearer, mint_token, unique_id
 from switchboard_onboarding.app import build_app as build_onboarding
+from switchboard_onboarding.checks import submission_problems
+from switchboard_onboarding.example import example_form
+from switchboard_onboarding.form_rules import TenantRules
+from switchboard_onboarding.forms import OnboardingForm
 from switchboard_onboarding.settings import OnboardingSettings
 from switchboard_provisioning.app import build_app as build_provisioning
+from switchboard_provisioning.builder import build_payload
 from switchboard_provisioning.settings import ProvisioningSettings
 
 pytestmark = pytest.mark.integration
@@ -24,44 +30,8 @@ pytestmark = pytest.mark.integration
 Client = AsyncTestClient[Any]
 DEADLINE_SECONDS = 30.0
 
-FORM: dict[str, Any] = {
-    "account_name": "Acme Medical Group",
-    "address": {
-        "line1": "123 Main Street",
-        "line2": "Suite 100",
-        "city": "New York",
-        "state": "NY",
-        "zipcode": "10001",
-    },
-    "primary_contact": {
-        "name": "Alice Johnson",
-        "email": "alice@example.com",
-        "phone": "+1-555-0101",
-    },
-    "devices": [
-        {
-            "id": "phone-1",
-            "brand": "yealink",
-            "model": "T46S",
-            "mac_address": "00:15:5d:01:01:01",
-            "extension": "1001",
-            "user": {"name": "Bob Front", "email": "bob@example.com"},
-        },
-        {
-            "id": "phone-2",
-            "brand": "POLY",
-            "model": "VVX",
-            "mac_address": "00:15:5D:01:01:02",
-            "extension": "1002",
-        },
-    ],
-    "working_hours": [{"day": "mon", "open": "09:00", "close": "17:00"}],
-    "call_flow": {
-        "type": "ivr",
-        "greeting": "Thanks for calling",
-        "options": [{"digit": "1", "extension": "1001"}],
-    },
-}
+FORM = example_form()
+"""A form that passes onboarding's checks before submission."""
 
 
 async def until(probe: Callable[[], Awaitable[Any]], what: str) -> Any:
@@ -159,7 +129,7 @@ async def test_an_approval_produces_a_payload_and_moves_the_location_to_provisio
     assert (payload["locationId"], payload["accountId"], payload["version"]) == (
         location_id,
         tenant,
-        "1.0.0",
+        "2.0.0",
     )
     assert payload["accountName"] == "Acme Medical Group"
     assert payload["location"]["address"]["line2"] == "Suite 100"
@@ -168,11 +138,18 @@ async def test_an_approval_produces_a_payload_and_moves_the_location_to_provisio
         "00:15:5D:01:01:01",
         "00:15:5D:01:01:02",
     ]
-    assert payload["users"] == [
-        {"name": "Bob Front", "email": "bob@example.com", "extension": "1001"}
+    assert [(u["id"], u["deviceIds"]) for u in payload["users"]] == [
+        ("alice", ["phone-1"]),
+        ("bob", ["phone-2"]),
+        ("carol", []),
     ]
-    assert [e["number"] for e in payload["extensions"]] == ["1001", "1002"]
-    assert payload["callFlow"]["options"] == [{"digit": "1", "extension": "1001"}]
+    assert [e["number"] for e in payload["extensions"]] == ["1001", "1002", "1003"]
+    assert payload["phoneSystem"]["sipDomain"] == "acme.sip.example.com"
+    assert [o["target"]["extensions"] for o in payload["callFlow"]["options"]] == [
+        ["1002", "1003"],
+        ["1001"],
+        ["1003"],
+    ]
 
 
 async def audit_entry(bootstrap: str, action: str, resource: str) -> dict[str, Any]:
@@ -202,14 +179,14 @@ async def test_every_generation_is_audited(
     onboarding, provisioning = apps
     tenant = unique_id("tenant")
     location_id = await approved(onboarding, tenant, FORM)
-    await payload_of(provisioning, location_id)
+    payload = await payload_of(provisioning, location_id)
 
     entry = await audit_entry(
         infrastructure.bootstrap_servers, "provisioning.generated", f"location:{location_id}"
     )
 
     assert (entry["tenant_id"], entry["result"]) == (tenant, "success")
-    assert entry["params"]["version"] == "1.0.0"
+    assert entry["params"]["version"] == f"2.0.0+{payload['metadata']['revision']}"
 
 
 async def test_reporting_completion_moves_the_location_to_completed(
@@ -226,45 +203,95 @@ async def test_reporting_completion_moves_the_location_to_completed(
     assert response.status_code == 200
 
 
-async def test_an_inconsistent_approval_fails_generation_and_blocks_the_location(
+async def test_an_override_that_breaks_the_form_fails_generation_and_blocks_the_location(
     apps: tuple[Client, Client],
 ) -> None:
     onboarding, provisioning = apps
-    broken = {**FORM, "call_flow": {"type": "direct", "destination": "4242"}}
+    location_id = await approved(onboarding, unique_id("tenant"), FORM)
+    await status_becomes(onboarding, location_id, "PROVISIONING")
+    broken = {"type": "direct", "destination": {"kind": "extension", "ref": "4242"}}
 
-    location_id = await approved(onboarding, unique_id("tenant"), broken)
+    overridden = await onboarding.post(
+        f"/api/onboarding/{location_id}/override",
+        json={"reason": "route straight to the new desk", "fields": {"call_flow": broken}},
+        headers=lead(),
+    )
+    await onboarding.post(
+        "/api/bulk/provisioning", json={"location_ids": [location_id]}, headers=lead()
+    )
     await status_becomes(onboarding, location_id, "BLOCKED")
     response = await provisioning.get(f"/api/provisioning/{location_id}", headers=lead())
 
+    assert overridden.status_code == 200, overridden.text
     assert response.status_code == 409
     assert "4242" in response.json()["detail"]
 
 
-async def test_bulk_provisioning_regenerates_approved_locations_and_refuses_the_rest(
+async def finished_job(onboarding: Client, job_id: str) -> dict[str, Any]:
+    async def probe() -> dict[str, Any] | None:
+        job = (await onboarding.get(f"/api/bulk/jobs/{job_id}", headers=lead())).json()
+        return dict(job) if job["status"] == "finished" else None
+
+    result: dict[str, Any] = await until(probe, "the bulk job to finish")
+    return result
+
+
+async def test_a_bulk_provisioning_job_reports_the_outcome_of_each_item(
     apps: tuple[Client, Client],
 ) -> None:
     onboarding, provisioning = apps
     tenant = unique_id("tenant")
     ready_location = await approved(onboarding, tenant, FORM)
     first = await payload_of(provisioning, ready_location)
+    broken_location = await approved(onboarding, unique_id("tenant"), FORM)
+    await payload_of(provisioning, broken_location)
+    await onboarding.post(
+        f"/api/onboarding/{broken_location}/override",
+        json={"reason": "new desk", "fields": {"call_flow": {"type": "direct"}}},
+        headers=lead(),
+    )
     created = await onboarding.post("/api/locations", json={"name": "Annex"}, headers=owner(tenant))
     unapproved = created.json()["location_id"]
 
-    response = await onboarding.post(
+    started = await onboarding.post(
         "/api/bulk/provisioning",
-        json={"location_ids": [ready_location, unapproved]},
+        json={"location_ids": [ready_location, broken_location, unapproved]},
+        headers=lead(),
+    )
+    job = await finished_job(onboarding, started.json()["job_id"])
+    again = await payload_of(provisioning, ready_location)
+
+    assert started.status_code == 202
+    assert [(i["location_id"], i["state"], i.get("error")) for i in job["items"]] == [
+        (ready_location, "generated", None),
+        (broken_location, "failed", None),
+        (unapproved, "refused", "not_approved"),
+    ]
+    assert "destination" in job["items"][1]["detail"]
+    assert again == first
+
+
+async def test_regenerating_after_an_override_gives_a_new_revision_and_only_then(
+    apps: tuple[Client, Client],
+) -> None:
+    onboarding, provisioning = apps
+    location_id = await approved(onboarding, unique_id("tenant"), FORM)
+    first = await payload_of(provisioning, location_id)
+    await onboarding.post(
+        f"/api/onboarding/{location_id}/override",
+        json={"reason": "front desk moved", "fields": {"notes": "desk on floor 2"}},
         headers=lead(),
     )
 
-    async def regenerated() -> bool:
-        again = await payload_of(provisioning, ready_location)
-        return bool(again["metadata"]["sourceEventId"] != first["metadata"]["sourceEventId"])
+    started = await onboarding.post(
+        "/api/bulk/provisioning", json={"location_ids": [location_id]}, headers=lead()
+    )
+    await finished_job(onboarding, started.json()["job_id"])
+    second = await payload_of(provisioning, location_id)
 
-    assert [(r["ok"], r.get("error")) for r in response.json()["results"]] == [
-        (True, None),
-        (False, "invalid_transition"),
-    ]
-    await until(regenerated, "a regenerated payload")
+    assert second["notes"] == "desk on floor 2"
+    assert second["metadata"]["revision"] != first["metadata"]["revision"]
+    assert second["metadata"]["sourceEventId"] != first["metadata"]["sourceEventId"]
 
 
 async def test_a_payload_of_another_tenant_reads_as_not_found(apps: tuple[Client, Client]) -> None:
@@ -318,3 +345,36 @@ async def test_a_served_payload_keeps_the_seed_field_order(apps: tuple[Client, C
         "timestamp",
         "version",
     ]
+
+
+def _variants() -> list[dict[str, Any]]:
+    direct = example_form()
+    direct["call_flow"] = {"type": "direct", "destination": {"kind": "user", "ref": "carol"}}
+    trunk = example_form()
+    trunk["phone_system"] = {"provider": "Trunkline", "trunk": "trunk-1"}
+    sparse = example_form()
+    del sparse["notes"], sparse["working_hours"]["holidays"], sparse["address"]["line2"]
+    one_user = example_form()
+    one_user["users"] = one_user["users"][:1]
+    one_user["devices"] = one_user["devices"][:1]
+    one_user["call_flow"] = {
+        "type": "ivr",
+        "options": [{"digit": "1", "target": {"kind": "extension", "ref": "1001"}}],
+    }
+    return [example_form(), direct, trunk, sparse, one_user]
+
+
+@pytest.mark.parametrize("form", _variants())
+def test_what_passes_onboarding_submission_also_passes_provisioning(form: dict[str, Any]) -> None:
+    rules = TenantRules(extension_min=100, extension_max=9999)
+    canonical = OnboardingForm.model_validate(form).model_dump(mode="json", exclude_none=True)
+
+    assert submission_problems(canonical, rules) == []
+    build_payload(
+        {"location_name": "Main", "form": canonical},
+        location_id="loc-1",
+        account_id="tenant-1",
+        at=datetime.now(UTC),
+        source_event_id="evt-1",
+        approved_by="lead-1",
+    )
