@@ -4,18 +4,16 @@
   (`devices[2].mac_address`), a code and a message.
 - `TransitionRefused` (409) names the current state and the states that may follow it.
 
-A controller that raises them declares `exception_handlers = PROBLEM_HANDLERS`.
+Their extra fields travel in `AppError.extra`, so the shared handler answers them like any
+other error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
 
-from litestar import Request, Response
-
-from switchboard_shared.errors import Conflict, ValidationFailed, error_response
+from switchboard_shared.errors import Conflict, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -33,11 +31,12 @@ class FieldsInvalid(ValidationFailed):
 
     def __init__(self, problems: Sequence[FieldProblem], *, code: str | None = None) -> None:
         count = len(problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} to fix", code=code)
         self.problems = tuple(problems)
-
-    def extra(self) -> dict[str, Any]:
-        return {"errors": [problem.as_dict() for problem in self.problems]}
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} to fix",
+            code=code,
+            extra={"errors": [problem.as_dict() for problem in self.problems]},
+        )
 
 
 class TransitionRefused(Conflict):
@@ -47,20 +46,8 @@ class TransitionRefused(Conflict):
         self.current = current
         self.allowed = sorted(allowed)
         options = ", ".join(self.allowed) or "none"
-        super().__init__(f"cannot go from {current} to {wanted}; allowed next: {options}")
         self.wanted = wanted
-
-    def extra(self) -> dict[str, Any]:
-        return {"current": self.current, "requested": self.wanted, "allowed": self.allowed}
-
-
-def _problem_response(
-    _: Request[Any, Any, Any], error: FieldsInvalid | TransitionRefused
-) -> Response[dict[str, Any]]:
-    return error_response(error.status_code, error.code, error.detail, **error.extra())
-
-
-PROBLEM_HANDLERS: dict[Any, Any] = {
-    FieldsInvalid: _problem_response,
-    TransitionRefused: _problem_response,
-}
+        super().__init__(
+            f"cannot go from {current} to {wanted}; allowed next: {options}",
+            extra={"current": current, "requested": wanted, "allowed": self.allowed},
+        )

@@ -30,7 +30,6 @@ from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission as P
 from switchboard_shared.errors import Unavailable
-from switchboard_shared.problems import PROBLEM_HANDLERS
 
 MAINTENANCE_RETRY_SECONDS = 30
 
@@ -129,7 +128,6 @@ class ExtensionRangeController(Controller):
 class OnboardingController(Controller):
     path = "/api/onboarding/{location_id:str}"
     dependencies = DEPENDENCIES
-    exception_handlers = PROBLEM_HANDLERS
 
     @get(guards=[requires(P.LOCATIONS_READ_OWN)])
     async def show(
@@ -192,7 +190,6 @@ class OnboardingController(Controller):
 class ApprovalController(Controller):
     path = "/api/approvals"
     dependencies = DEPENDENCIES
-    exception_handlers = PROBLEM_HANDLERS
 
     @post("/{location_id:str}", status_code=200, guards=[requires(P.APPROVALS_DECIDE), writes_open])
     async def decide(
@@ -222,7 +219,6 @@ class BulkController(Controller):
         **DEPENDENCIES,
         "bulk_ops": Provide(provide_bulk, sync_to_thread=False),
     }
-    exception_handlers = PROBLEM_HANDLERS
 
     @post("/status", guards=[requires(P.BULK_OPERATE), writes_open])
     async def status(

@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any, TypeVar
 
 from switchboard_shared.errors import AppError, PayloadTooLarge, ValidationFailed
-from switchboard_shared.problems import FieldsInvalid, TransitionRefused
 
 MAX_BULK_ITEMS = 100
 MAX_BULK_PROVISIONING = 50
@@ -63,12 +62,11 @@ async def _one(location_id: str, job: Job) -> dict[str, Any]:
     try:
         outcome = await job()
     except AppError as error:
-        extra = error.extra() if isinstance(error, (FieldsInvalid, TransitionRefused)) else {}
         return {
             "location_id": location_id,
             "ok": False,
             "error": error.code,
             "detail": error.detail,
-            **extra,
+            **error.extra,
         }
     return {"ok": True, **outcome, "location_id": location_id}
