@@ -32,7 +32,11 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 # --- runtime: the virtual environment on a slim Python, run as an unprivileged user ----------
 FROM ${PYTHON_IMAGE} AS runtime
 
-ENV PATH=/app/.venv/bin:${PATH} \
+# The commit the image is built from (docker build --build-arg BUILD_COMMIT=$(git rev-parse HEAD));
+# every replica reports it in its heartbeat, so status shows which build runs where.
+ARG BUILD_COMMIT=""
+ENV BUILD_COMMIT=${BUILD_COMMIT} \
+    PATH=/app/.venv/bin:${PATH} \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HOME=/tmp \

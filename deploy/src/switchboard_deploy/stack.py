@@ -7,7 +7,9 @@ is not named is started here, embedded.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,7 +78,11 @@ class Stack:
             bootstrap_servers=self.bootstrap_servers,
             ports=self.service_ports,
             enable_idempotence=not self.embedded_broker,
-            extra={**self.extra_env, **self.per_service_env.get(service or "", {})},
+            extra={
+                **_build_commit(),
+                **self.extra_env,
+                **self.per_service_env.get(service or "", {}),
+            },
         )
 
     def start_services(self, timeout: float = 90.0) -> None:
@@ -102,3 +108,22 @@ class Stack:
             self.broker.stop()
         if self.postgres:
             self.postgres.stop()
+
+
+@functools.cache
+def _build_commit() -> dict[str, str]:
+    """The checkout's commit, which the services report in their heartbeats (`BUILD_COMMIT`)."""
+    if os.environ.get("BUILD_COMMIT"):
+        return {}
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {"BUILD_COMMIT": commit} if commit else {}

@@ -163,6 +163,12 @@ class Consumer:
         self._bus = bus
         self._max_attempts = max_attempts
         self._gate = gate
+        self.groups: dict[str, set[str]] = {}
+        """Every consumer group subscribed, with its topics (heartbeats report them)."""
+
+    def _joined(self, group_id: str | None, topic: Topic) -> None:
+        if group_id:
+            self.groups.setdefault(group_id, set()).add(topic.name)
 
     async def _pass_gate(self, topic: Topic, gated: bool) -> None:
         if gated and self._gate is not None:
@@ -180,6 +186,8 @@ class Consumer:
         """With a group, offsets commit after the handler's transaction; without, every replica
         reads the topic from the start (for state such as the maintenance mode). Only readers of
         platform state (the mode, revocations, heartbeats) pass `gated=False`."""
+
+        self._joined(group_id, topic)
 
         async def entry(message: KafkaMessage) -> None:
             await self._pass_gate(topic, gated)
@@ -228,6 +236,8 @@ class Consumer:
         the poison records reach the dead letters. `fetch_max_wait_ms` bounds how long the broker
         may hold a fetch that found nothing (a broker that does not answer early when records
         arrive delays every event by up to that much)."""
+
+        self._joined(group_id, topic)
 
         async def entry(message: KafkaMessage) -> None:
             await self._pass_gate(topic, gated)

@@ -178,7 +178,12 @@ class Heartbeat(Event):
     instance: str
     ready: bool
     mode: OperatingMode
+    """The mode this replica applied (its processing gate and write guard follow it)."""
     at: datetime = Field(default_factory=utcnow)
+    version: str | None = None
+    commit: str | None = None
+    consumer_groups: dict[str, list[str]] = Field(default_factory=dict)
+    """The consumer groups this replica belongs to, each with the topics it reads."""
 
 
 class AuditCheckpoint(Event):

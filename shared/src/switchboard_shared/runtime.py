@@ -28,6 +28,7 @@ from psycopg_pool import AsyncConnectionPool
 from switchboard_shared.audit_trail import AuditTrail
 from switchboard_shared.auth.revocations import RevocationList
 from switchboard_shared.auth.tokens import JwksKeySource, TokenVerifier
+from switchboard_shared.build_info import build_commit, package_version
 from switchboard_shared.bus import Consumer, EventBus, create_broker
 from switchboard_shared.db import check_database, create_pool, role_dsn
 from switchboard_shared.envelope import event_key
@@ -185,6 +186,9 @@ async def _heartbeat(runtime: Runtime) -> None:
             instance=runtime.instance,
             ready=await runtime.database_ready(),
             mode=runtime.maintenance.mode,
+            version=package_version(runtime.package),
+            commit=build_commit(),
+            consumer_groups={g: sorted(t) for g, t in runtime.consumer.groups.items()},
         )
         with contextlib.suppress(Exception):
             await runtime.bus.publish(SERVICES_HEARTBEAT, beat, key=event_key(None, beat.service))

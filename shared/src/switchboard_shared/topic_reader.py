@@ -22,11 +22,11 @@ async def reader(bootstrap_servers: str) -> AsyncIterator[AIOKafkaConsumer]:
         auto_offset_reset="earliest",
         request_timeout_ms=10_000,
     )
-    await consumer.start()
     try:
+        await consumer.start()
         yield consumer
     finally:
-        await consumer.stop()
+        await consumer.stop()  # also when start failed: it holds a client to close
 
 
 async def partitions_of(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:

@@ -9,7 +9,6 @@ import pytest
 
 from switchboard_audit.domain import (
     REDACTED,
-    BadCursor,
     Entry,
     EntryDraft,
     decode_cursor,
@@ -19,6 +18,7 @@ from switchboard_audit.domain import (
     place,
 )
 from switchboard_audit.encoding import LEAF_FIELDS, canonical_bytes, entry_leaf_hash
+from switchboard_shared.cursors import InvalidCursor
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import AuditEvent, AuditResult, ControlCommand
 
@@ -146,7 +146,7 @@ def test_nul_characters_are_dropped_because_postgres_refuses_them():
 def test_a_cursor_round_trips_and_garbage_is_refused():
     assert decode_cursor(encode_cursor(42)) == 42
     for garbage in ("!!!", encode_cursor(1)[:-1] + "*", "bm9wZTox"):
-        with pytest.raises(BadCursor):
+        with pytest.raises(InvalidCursor):
             decode_cursor(garbage)
 
 

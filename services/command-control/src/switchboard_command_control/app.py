@@ -26,6 +26,7 @@ def build_app(settings: CommandControlSettings) -> Litestar:
         store=store,
         bus=runtime.bus,
         maintenance=runtime.maintenance,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
         stale_after=settings.heartbeat_stale_seconds,
         forget_after=settings.heartbeat_forget_seconds,
     )

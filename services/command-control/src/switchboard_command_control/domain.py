@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -114,6 +114,9 @@ class InstanceBeat:
     ready: bool
     mode: str
     last_seen_at: datetime
+    version: str | None = None
+    commit: str | None = None
+    consumer_groups: dict[str, list[str]] = field(default_factory=dict)
 
 
 def summarize(beats: Iterable[InstanceBeat], now: datetime, stale_after: float) -> dict[str, Any]:
@@ -127,6 +130,8 @@ def summarize(beats: Iterable[InstanceBeat], now: datetime, stale_after: float) 
             "instance": beat.instance,
             "ready": beat.ready,
             "mode": beat.mode,
+            "version": beat.version,
+            "commit": beat.commit,
             "last_heartbeat": beat.last_seen_at.isoformat(),
             "stale": is_stale,
         }

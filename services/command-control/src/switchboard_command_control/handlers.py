@@ -108,7 +108,7 @@ async def _report(ports: Ports, request: CommandRequest) -> dict[str, Any]:
         return status
     ready = sum(1 for service in status["services"] if service["ready"])
     return {
-        **{k: status[k] for k in ("mode", "reason", "changed_at", "changed_by")},
+        **status,
         "services_ready": ready,
         "services_seen": len(status["services"]),
         "stale_instances": len(status["stale"]),

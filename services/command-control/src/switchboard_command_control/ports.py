@@ -18,6 +18,8 @@ class Ports:
     store: ControlStore
     bus: Publisher
     maintenance: MaintenanceState
+    bootstrap_servers: str = ""
+    """Where consumer lag is read; empty: status does not measure it."""
     stale_after: float = 15.0
     forget_after: float = 3600.0
 

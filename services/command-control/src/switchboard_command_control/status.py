@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from switchboard_command_control.domain import InstanceBeat, summarize
+from switchboard_command_control.lag import consumer_lag, groups_of
 from switchboard_command_control.ports import STATE_KEY, Ports
 from switchboard_command_control.store import ControlStore
 from switchboard_shared.events import ControlState, Heartbeat, utcnow
@@ -24,12 +25,19 @@ async def system_status(ports: Ports) -> dict[str, Any]:
     now = utcnow()
     state = await current_state(ports)
     beats = await ports.store.heartbeats_since(now - timedelta(seconds=ports.forget_after))
+    fresh = [b for b in beats if now - b.last_seen_at <= timedelta(seconds=ports.stale_after)]
+    lag = (
+        await consumer_lag(ports.bootstrap_servers, groups_of(fresh))
+        if ports.bootstrap_servers
+        else None
+    )
     return {
         "mode": state.mode.value,
         "reason": state.reason,
         "changed_at": state.changed_at.isoformat(),
         "changed_by": state.changed_by,
         **summarize(beats, now, ports.stale_after),
+        "consumer_lag": lag,
         "checked_at": now.isoformat(),
     }
 
@@ -42,6 +50,9 @@ async def record_heartbeat(store: ControlStore, beat: Heartbeat, forget_after: f
             ready=beat.ready,
             mode=beat.mode.value,
             last_seen_at=beat.at,
+            version=beat.version,
+            commit=beat.commit,
+            consumer_groups=beat.consumer_groups,
         )
     )
     await store.forget_heartbeats(beat.service, beat.at - timedelta(seconds=forget_after))

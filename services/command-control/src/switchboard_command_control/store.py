@@ -64,12 +64,23 @@ class PostgresControlStore:
     async def save_heartbeat(self, beat: InstanceBeat) -> None:
         async with self._pool.connection() as conn, conn.transaction():
             await conn.execute(
-                "INSERT INTO heartbeats AS h (service, instance, ready, mode, last_seen_at) "
-                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (service, instance) DO UPDATE "
+                "INSERT INTO heartbeats AS h (service, instance, ready, mode, last_seen_at,"
+                " version, commit, consumer_groups) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (service, instance) DO UPDATE "
                 "SET ready = excluded.ready, mode = excluded.mode, "
-                "last_seen_at = excluded.last_seen_at "
+                "last_seen_at = excluded.last_seen_at, version = excluded.version, "
+                "commit = excluded.commit, consumer_groups = excluded.consumer_groups "
                 "WHERE h.last_seen_at <= excluded.last_seen_at",
-                (beat.service, beat.instance, beat.ready, beat.mode, beat.last_seen_at),
+                (
+                    beat.service,
+                    beat.instance,
+                    beat.ready,
+                    beat.mode,
+                    beat.last_seen_at,
+                    beat.version,
+                    beat.commit,
+                    Jsonb(beat.consumer_groups),
+                ),
             )
 
     async def forget_heartbeats(self, service: str, before: datetime) -> None:
@@ -81,7 +92,8 @@ class PostgresControlStore:
     async def heartbeats_since(self, since: datetime) -> list[InstanceBeat]:
         async with self._pool.connection() as conn:
             cursor = await conn.execute(
-                "SELECT service, instance, ready, mode, last_seen_at FROM heartbeats "
+                "SELECT service, instance, ready, mode, last_seen_at, version, commit,"
+                " consumer_groups FROM heartbeats "
                 "WHERE last_seen_at >= %s ORDER BY service, instance",
                 (since,),
             )

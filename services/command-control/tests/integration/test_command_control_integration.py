@@ -21,7 +21,7 @@ from switchboard_command_control.settings import CommandControlSettings
 from switchboard_deploy.testing import TEST_JWT_SECRET, eventually, mint_token, unique_id
 from switchboard_shared.events import ControlState, Heartbeat, OperatingMode
 from switchboard_shared.topic_reader import topic_is_empty
-from switchboard_shared.topics import CONTROL_STATE, SERVICES_HEARTBEAT
+from switchboard_shared.topics import CONTROL_STATE, PROVISIONING_EVENTS, SERVICES_HEARTBEAT
 
 pytestmark = pytest.mark.integration
 
@@ -292,3 +292,55 @@ async def test_status_shows_a_fresh_instance_and_forgets_one_silent_for_hours(
             "SELECT instance FROM command_control.heartbeats WHERE service = %s", (service,)
         ).fetchall()
     assert rows == [("new",)]
+
+
+async def test_status_shows_each_instance_build_and_the_lag_of_its_consumer_groups(
+    control, infrastructure
+):
+    service, group = unique_id("svc"), unique_id("group")
+    topic = PROVISIONING_EVENTS.dlq
+    tp = TopicPartition(topic, 0)
+    committer = AIOKafkaConsumer(
+        bootstrap_servers=infrastructure.bootstrap_servers,
+        group_id=group,
+        enable_auto_commit=False,
+    )
+    await committer.start()
+    producer = AIOKafkaProducer(bootstrap_servers=infrastructure.bootstrap_servers)
+    await producer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in committer.partitions_for_topic(topic)]
+        committer.assign(partitions)
+        ends = await committer.end_offsets(partitions)
+        await committer.commit(dict(ends))
+        for n in range(3):
+            await producer.send_and_wait(topic, f"behind-{n}".encode(), partition=0)
+        beat = Heartbeat(
+            service=service,
+            instance="one",
+            ready=True,
+            mode="running",
+            version="9.9.9",
+            commit="abc123",
+            consumer_groups={group: [topic]},
+        )
+        await producer.send_and_wait(SERVICES_HEARTBEAT.name, beat.model_dump_json().encode())
+    finally:
+        await producer.stop()
+        await committer.stop()
+
+    async def measured() -> dict | None:
+        status = (await control.get("/api/system/status", headers=bearer("sre"))).json()
+        rows = [r for r in status["consumer_lag"]["groups"] if r["group"] == group]
+        return {"status": status, "rows": rows} if rows else None
+
+    found = await eventually(measured, "the lag of the heartbeat's consumer group")
+    [row] = found["rows"]
+    assert row["topic"] == topic
+    assert row["partitions"][str(tp.partition)] == 3
+    assert found["status"]["consumer_lag"]["method"].startswith("end offset minus committed")
+    [entry] = [s for s in found["status"]["services"] if s["service"] == service]
+    assert (entry["instances"][0]["version"], entry["instances"][0]["commit"]) == (
+        "9.9.9",
+        "abc123",
+    )
