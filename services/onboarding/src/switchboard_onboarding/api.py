@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post, put
-from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Parameter
 
 from switchboard_onboarding.bulk_ops import BulkOperations
@@ -29,18 +27,6 @@ from switchboard_onboarding.workflow import Workflow
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission as P
-from switchboard_shared.errors import Unavailable
-
-MAINTENANCE_RETRY_SECONDS = 30
-
-
-async def writes_open(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if not connection.app.state.maintenance.writes_allowed:
-        raise Unavailable(
-            "writes are paused for maintenance",
-            code="maintenance",
-            retry_after=MAINTENANCE_RETRY_SECONDS,
-        )
 
 
 def provide_onboarding(state: State) -> Onboarding:
@@ -74,7 +60,7 @@ class LocationController(Controller):
     path = "/api/locations"
     dependencies = DEPENDENCIES
 
-    @post(guards=[requires(P.LOCATIONS_CREATE), writes_open])
+    @post(guards=[requires(P.LOCATIONS_CREATE)])
     async def create(
         self,
         data: JSONBody[LocationCreate],
@@ -113,7 +99,7 @@ class ExtensionRangeController(Controller):
     ) -> dict[str, Any]:
         return await ranges.show(principal, tenant_id)
 
-    @put(guards=[requires(P.LOCATIONS_CREATE), writes_open])
+    @put(guards=[requires(P.LOCATIONS_CREATE)])
     async def replace(
         self,
         data: JSONBody[ExtensionRange],
@@ -138,7 +124,7 @@ class OnboardingController(Controller):
     ) -> dict[str, Any]:
         return await onboarding.view(principal, location_id)
 
-    @patch(guards=[requires(P.ONBOARDING_EDIT_OWN), writes_open])
+    @patch(guards=[requires(P.ONBOARDING_EDIT_OWN)])
     async def edit(
         self,
         location_id: FromPath[str],
@@ -148,7 +134,7 @@ class OnboardingController(Controller):
     ) -> dict[str, Any]:
         return await onboarding.edit(principal, location_id, data)
 
-    @post("/submit", status_code=200, guards=[requires(P.ONBOARDING_SUBMIT), writes_open])
+    @post("/submit", status_code=200, guards=[requires(P.ONBOARDING_SUBMIT)])
     async def submit(
         self,
         location_id: FromPath[str],
@@ -166,7 +152,7 @@ class OnboardingController(Controller):
     ) -> dict[str, Any]:
         return await workflow.validate(principal, location_id)
 
-    @post("/status", status_code=200, guards=[requires(P.ONBOARDING_EDIT_OWN), writes_open])
+    @post("/status", status_code=200, guards=[requires(P.ONBOARDING_EDIT_OWN)])
     async def change_status(
         self,
         location_id: FromPath[str],
@@ -176,7 +162,7 @@ class OnboardingController(Controller):
     ) -> dict[str, Any]:
         return await workflow.change_status(principal, location_id, data.status, data.reason)
 
-    @post("/override", status_code=200, guards=[requires(P.ONBOARDING_OVERRIDE), writes_open])
+    @post("/override", status_code=200, guards=[requires(P.ONBOARDING_OVERRIDE)])
     async def override(
         self,
         location_id: FromPath[str],
@@ -191,7 +177,7 @@ class ApprovalController(Controller):
     path = "/api/approvals"
     dependencies = DEPENDENCIES
 
-    @post("/{location_id:str}", status_code=200, guards=[requires(P.APPROVALS_DECIDE), writes_open])
+    @post("/{location_id:str}", status_code=200, guards=[requires(P.APPROVALS_DECIDE)])
     async def decide(
         self,
         location_id: FromPath[str],
@@ -220,7 +206,7 @@ class BulkController(Controller):
         "bulk_ops": Provide(provide_bulk, sync_to_thread=False),
     }
 
-    @post("/status", guards=[requires(P.BULK_OPERATE), writes_open])
+    @post("/status", guards=[requires(P.BULK_OPERATE)])
     async def status(
         self,
         data: JSONBody[BulkStatusChange],
@@ -230,7 +216,7 @@ class BulkController(Controller):
     ) -> Response[dict[str, Any]]:
         return answered(await bulk_ops.change_status(principal, data, idempotency_key))
 
-    @post("/approvals", guards=[requires(P.BULK_OPERATE, P.APPROVALS_DECIDE), writes_open])
+    @post("/approvals", guards=[requires(P.BULK_OPERATE, P.APPROVALS_DECIDE)])
     async def approvals(
         self,
         data: JSONBody[BulkDecisions],
@@ -240,7 +226,7 @@ class BulkController(Controller):
     ) -> Response[dict[str, Any]]:
         return answered(await bulk_ops.decide(principal, data, idempotency_key))
 
-    @post("/provisioning", guards=[requires(P.BULK_OPERATE, P.PROVISIONING_TRIGGER), writes_open])
+    @post("/provisioning", guards=[requires(P.BULK_OPERATE, P.PROVISIONING_TRIGGER)])
     async def provisioning(
         self,
         data: JSONBody[BulkLocations],

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get, post
-from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery
 
 from switchboard_provisioning.handlers import Provisioning
@@ -16,18 +14,6 @@ from switchboard_provisioning.payload import payload_schema
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission as P
-from switchboard_shared.errors import Unavailable
-
-MAINTENANCE_RETRY_SECONDS = 30
-
-
-async def writes_open(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if not connection.app.state.maintenance.writes_allowed:
-        raise Unavailable(
-            "writes are paused for maintenance",
-            code="maintenance",
-            retry_after=MAINTENANCE_RETRY_SECONDS,
-        )
 
 
 def provide_provisioning(state: State) -> Provisioning:
@@ -59,7 +45,7 @@ class ProvisioningController(Controller):
     @post(
         "/{location_id:str}/complete",
         status_code=200,
-        guards=[requires(P.PROVISIONING_TRIGGER), writes_open],
+        guards=[requires(P.PROVISIONING_TRIGGER)],
     )
     async def complete(
         self,
