@@ -3,16 +3,18 @@ scope, so another tenant's call simply does not exist (404, never 403)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
 from switchboard_call_store.dead_letters import REDRIVABLE, list_dead_letters, replay_dead_letters
 from switchboard_call_store.handlers import utc_now
 from switchboard_call_store.queries import parse_call_query
 from switchboard_call_store.reader import CallReader
+from switchboard_call_store.report import Period, call_figures
 from switchboard_call_store.transcripts import TranscriptDocument, render_txt
 from switchboard_call_store.views import call_view, library_item, transcript_view
 from switchboard_shared.auth.guards import provide_principal, requires
@@ -133,6 +135,20 @@ class AdminCallController(Controller):
             "filtered_by_tenants": None if scope == ALL_TENANTS else [scope],
         }
 
+    @get("/report")
+    async def report(
+        self,
+        request: AnyRequest,
+        principal: NamedDependency[Principal],
+        start: FromQuery[datetime],
+        end: FromQuery[datetime],
+        tenant_id: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
+        """The calls stored in [start, end): counts, durations, billable minutes, QA."""
+        scope = principal.tenant_scope(tenant_id)
+        period = Period.of(_utc(start), _utc(end))
+        return await call_figures(_runtime(request).pool, scope, period, tenant_id)
+
 
 class DeadLetterController(Controller):
     """Redrive for the call and lead dead letters (`?topic=calls|leads`, calls by default)."""
@@ -166,6 +182,10 @@ class DeadLetterController(Controller):
         )
         await _audit_replay(runtime, principal, topic, len(letters))
         return {"topic": topic.name, "replayed": len(letters)}
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _runtime(request: AnyRequest) -> Runtime:

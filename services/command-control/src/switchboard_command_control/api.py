@@ -50,7 +50,9 @@ class OwnerCommandController(Controller):
             body = await request.json()
         except Exception as error:
             raise BadRequest("the body must be JSON", code="bad_request") from error
-        return await execute_command(_ports(state), principal, body)
+        return await execute_command(
+            _ports(state), principal, body, authorization=request.headers.get("authorization")
+        )
 
 
 class SystemStatusController(Controller):

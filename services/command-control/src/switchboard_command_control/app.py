@@ -27,6 +27,7 @@ def build_app(settings: CommandControlSettings) -> Litestar:
         bus=runtime.bus,
         maintenance=runtime.maintenance,
         bootstrap_servers=settings.kafka_bootstrap_servers,
+        call_store_url=settings.call_store_url,
         stale_after=settings.heartbeat_stale_seconds,
         forget_after=settings.heartbeat_forget_seconds,
     )

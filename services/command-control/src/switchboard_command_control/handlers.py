@@ -17,11 +17,12 @@ from switchboard_command_control.domain import (
     parse_request,
 )
 from switchboard_command_control.ports import STATE_KEY, Ports
+from switchboard_command_control.reports import read_figures, report_period
 from switchboard_command_control.status import current_state, system_status
 from switchboard_shared.audit_trail import AuditUnavailable
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.auth.roles import Permission
-from switchboard_shared.errors import BadRequest, Forbidden, Unavailable
+from switchboard_shared.errors import AppError, BadRequest, Forbidden, Unavailable
 from switchboard_shared.events import (
     AuditResult,
     ControlCommand,
@@ -35,8 +36,11 @@ from switchboard_shared.topics import CONTROL_COMMANDS, CONTROL_STATE
 log = logging.getLogger(__name__)
 
 
-async def execute_command(ports: Ports, principal: Principal, body: Any) -> dict[str, Any]:
-    """Every outcome (done, refused, denied) is kept in the history and announced on the bus."""
+async def execute_command(
+    ports: Ports, principal: Principal, body: Any, *, authorization: str | None = None
+) -> dict[str, Any]:
+    """Every outcome (done, refused, denied) is kept in the history and announced on the bus.
+    `authorization` is the caller's own credential, for figures read from other services."""
     record = _record(principal, body)
     if not principal.can(Permission.COMMANDS_EXECUTE):
         reason = f"role {principal.role} may not execute commands"
@@ -49,7 +53,13 @@ async def execute_command(ports: Ports, principal: Principal, body: Any) -> dict
         await _conclude(ports, replace(record, outcome=AuditResult.FAILURE, reason=refused.code))
         raise BadRequest(refused.detail, code=refused.code) from refused
     if request.target_mode is None:
-        result = await _report(ports, request)
+        try:
+            result = await _report(ports, request, authorization)
+        except AppError as refused:
+            await _conclude(
+                ports, replace(record, outcome=AuditResult.FAILURE, reason=refused.code)
+            )
+            raise
         await _conclude(ports, replace(record, result=result))
     else:
         result = await _change_mode(ports, record, request, request.target_mode)
@@ -102,10 +112,16 @@ async def _change_mode(
     return result
 
 
-async def _report(ports: Ports, request: CommandRequest) -> dict[str, Any]:
-    status = await system_status(ports)
+async def _report(
+    ports: Ports, request: CommandRequest, authorization: str | None
+) -> dict[str, Any]:
     if request.command == "report":
-        return status
+        period = report_period(request.params, utcnow())
+        calls = await read_figures(
+            ports.call_store_url, "/api/admin/calls/report", authorization, period
+        )
+        return {**period, "calls": calls}
+    status = await system_status(ports)
     ready = sum(1 for service in status["services"] if service["ready"])
     return {
         **status,

@@ -19,6 +19,8 @@ class Ports:
     bus: Publisher
     maintenance: MaintenanceState
     bootstrap_servers: str = ""
+    call_store_url: str = ""
+    """Where the report's call figures are read (call-store's own read route)."""
     """Where consumer lag is read; empty: status does not measure it."""
     stale_after: float = 15.0
     forget_after: float = 3600.0
