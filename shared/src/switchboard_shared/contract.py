@@ -8,6 +8,8 @@ from switchboard_shared.events import (
     AuditEvent,
     CallEvent,
     ControlCommand,
+    ControlReply,
+    ControlRequest,
     ControlState,
     Event,
     Heartbeat,
@@ -23,6 +25,8 @@ from switchboard_shared.topics import (
     AUTH_REVOCATIONS,
     CALLS_EVENTS,
     CONTROL_COMMANDS,
+    CONTROL_REPLIES,
+    CONTROL_REQUESTS,
     CONTROL_STATE,
     LEADS_EVENTS,
     NOTIFICATIONS,
@@ -44,6 +48,8 @@ TOPIC_EVENTS: dict[Topic, type[Event]] = {
     PROVISIONING_EVENTS: ProvisioningEvent,
     CONTROL_COMMANDS: ControlCommand,
     CONTROL_STATE: ControlState,
+    CONTROL_REQUESTS: ControlRequest,
+    CONTROL_REPLIES: ControlReply,
     SERVICES_HEARTBEAT: Heartbeat,
 }
 
