@@ -34,9 +34,12 @@ from switchboard_shared.topics import AUDIT_EVENTS, CONTROL_COMMANDS, CONTROL_ST
 log = logging.getLogger(__name__)
 
 
-async def execute_command(ports: Ports, principal: Principal, body: Any) -> dict[str, Any]:
-    """Every outcome (done, refused, denied) is kept in the history and announced on the bus."""
-    record = _record(principal, body)
+async def execute_command(
+    ports: Ports, principal: Principal, body: Any, *, command_id: str | None = None
+) -> dict[str, Any]:
+    """Every outcome (done, refused, denied) is kept in the history and announced on the bus.
+    A command that came on the bus is kept under its request's id."""
+    record = _record(principal, body, command_id or str(uuid.uuid4()))
     if not principal.can(Permission.COMMANDS_EXECUTE):
         reason = f"role {principal.role} may not execute commands"
         await _conclude(ports, replace(record, outcome=AuditResult.DENIED, reason=reason))
@@ -61,10 +64,10 @@ async def execute_command(ports: Ports, principal: Principal, body: Any) -> dict
     }
 
 
-def _record(principal: Principal, body: Any) -> CommandRecord:
+def _record(principal: Principal, body: Any, command_id: str) -> CommandRecord:
     params = body.get("params") if isinstance(body, dict) else None
     return CommandRecord(
-        command_id=str(uuid.uuid4()),
+        command_id=command_id,
         command=command_name(body),
         params=mask_value(params) if isinstance(params, dict) else {},
         actor_id=principal.user_id,
@@ -106,7 +109,7 @@ async def _report(ports: Ports, request: CommandRequest) -> dict[str, Any]:
         return status
     ready = sum(1 for service in status["services"] if service["ready"])
     return {
-        **{k: status[k] for k in ("mode", "reason", "changed_at", "changed_by")},
+        **status,
         "services_ready": ready,
         "services_seen": len(status["services"]),
         "stale_instances": len(status["stale"]),
