@@ -26,6 +26,7 @@ def save_token(token: str) -> Path:
     not even for a moment, and never half written."""
     directory = config_directory()
     directory.mkdir(parents=True, exist_ok=True, mode=DIRECTORY_MODE)
+    directory.chmod(DIRECTORY_MODE)  # the folder is switchboard's own: nobody else lists it
     path = token_path()
     partial = path.with_name(f".token.{os.getpid()}")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
