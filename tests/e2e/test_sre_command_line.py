@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -122,3 +123,35 @@ def test_without_a_token_it_says_how_to_get_one(
     missing = shell.run("ctl", "status")
     assert missing.returncode == 2
     assert "switchboard login" in missing.stderr
+
+
+def readme_sre_session() -> str:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", readme, re.S)
+    return next(block for block in blocks if "switchboard login" in block)
+
+
+def test_the_readme_sre_session_runs_as_printed(
+    platform: Stack, gateway_url: str, platform_owner: Owner, owner_token: str, tmp_path: Path
+) -> None:
+    script = readme_sre_session().replace("owner@switchboard.local", platform_owner.email)
+    env = {
+        **Sre(gateway_url, platform.bootstrap_servers, tmp_path).env,
+        "KAFKA_BOOTSTRAP_SERVERS": platform.bootstrap_servers,
+        "SWITCHBOARD_PASSWORD": platform_owner.password,
+    }
+    try:
+        done = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            input="y\n",  # the shutdown's confirmation
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=env,
+            cwd=Path(__file__).parents[2],
+        )
+        assert done.returncode == 0, done.stderr
+        assert "platform now maintenance" in done.stdout
+        assert "platform now running" in done.stdout
+    finally:
+        command(gateway_url, owner_token, "restart_system", "the README session is over")
