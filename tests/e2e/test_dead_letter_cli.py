@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -92,7 +93,9 @@ def test_without_a_token_or_with_a_bad_one_it_says_so_and_fails(
     gateway_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no stored sign-in either
     monkeypatch.delenv("SWITCHBOARD_TOKEN", raising=False)
     code, _, err = dlq(capsys, "list", "--url", gateway_url)
     assert code == 2

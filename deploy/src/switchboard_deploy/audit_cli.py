@@ -1,16 +1,15 @@
-"""`switchboard audit verify|export|query|checkpoint`: the audit log from the command line.
+"""What `switchboard audit verify|export|query|checkpoint|retention` does (the commands are in
+`cli/audit_commands.py`).
 
-Online commands call the gateway as the operator whose access token is in SWITCHBOARD_TOKEN.
+Online commands call the gateway as the signed-in operator (or SWITCHBOARD_TOKEN's).
 `verify --offline FILE --vkey KEY` needs neither the platform nor its database: only an export
 and a public key the operator trusts (from `GET /api/audit/public-keys`, kept elsewhere).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -55,24 +54,20 @@ async def export_log(client: httpx.AsyncClient, out: Path) -> int:
         return write_export(handle, header, lines)
 
 
-def _client(args: argparse.Namespace) -> httpx.AsyncClient:
-    token = os.environ.get("SWITCHBOARD_TOKEN", "")
+def _client(url: str, token: str | None) -> httpx.AsyncClient:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.AsyncClient(base_url=args.url.rstrip("/"), headers=headers, timeout=120)
+    return httpx.AsyncClient(base_url=url.rstrip("/"), headers=headers, timeout=120)
 
 
 def _print(value: Any) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def _verify(args: argparse.Namespace) -> int:
-    if args.offline:
-        return _verify_offline(Path(args.offline), args.vkey)
-
+def verify_online(url: str, token: str, *, full: bool) -> int:
     async def online() -> dict[str, Any]:
-        async with _client(args) as client:
+        async with _client(url, token) as client:
             report: dict[str, Any] = await _json(
-                client, "/api/audit/verify", full=str(args.full).lower()
+                client, "/api/audit/verify", full=str(full).lower()
             )
             return report
 
@@ -81,7 +76,7 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if report["valid"] else 1
 
 
-def _verify_offline(path: Path, vkeys: list[str] | None) -> int:
+def verify_offline(path: Path, vkeys: list[str] | None) -> int:
     if not vkeys:
         print("offline verification needs --vkey: a key you trust, not the file's", file=sys.stderr)
         return 2
@@ -96,38 +91,30 @@ def _verify_offline(path: Path, vkeys: list[str] | None) -> int:
     return 0 if report.valid else 1
 
 
-def _export(args: argparse.Namespace) -> int:
+def export(url: str, token: str, out: Path) -> int:
     async def run() -> int:
-        async with _client(args) as client:
-            return await export_log(client, Path(args.out))
+        async with _client(url, token) as client:
+            return await export_log(client, out)
 
-    print(f"{asyncio.run(run())} entries written to {args.out}")
+    print(f"{asyncio.run(run())} entries written to {out}")
     return 0
 
 
-def _query(args: argparse.Namespace) -> int:
-    filters = {
-        key: value
-        for key, value in {
-            "user_id": args.user_id, "action": args.action, "tenant_id": args.tenant_id,
-            "result": args.result, "resource": args.resource, "q": args.q,
-            "start": args.start, "end": args.end, "limit": args.limit,
-        }.items()
-        if value is not None
-    }  # fmt: skip
+def query(url: str, token: str, filters: dict[str, Any]) -> int:
+    wanted = {key: value for key, value in filters.items() if value is not None}
 
     async def run() -> Any:
-        async with _client(args) as client:
-            return await _json(client, "/api/audit", **filters)
+        async with _client(url, token) as client:
+            return await _json(client, "/api/audit", **wanted)
 
     _print(asyncio.run(run()))
     return 0
 
 
-def _checkpoint(args: argparse.Namespace) -> int:
+def checkpoint(url: str, token: str, *, sign: bool) -> int:
     async def run() -> str:
-        async with _client(args) as client:
-            if args.sign:
+        async with _client(url, token) as client:
+            if sign:
                 response = await client.post("/api/audit/checkpoint")
                 response.raise_for_status()
                 return str(response.json()["note"])
@@ -139,39 +126,11 @@ def _checkpoint(args: argparse.Namespace) -> int:
     return 0
 
 
-def _retention(args: argparse.Namespace) -> int:
+def retention(url: str, token: str) -> int:
     async def run() -> httpx.Response:
-        async with _client(args) as client:
+        async with _client(url, token) as client:
             return await client.post("/api/audit/retention")
 
     response = asyncio.run(run())
     print(response.text, file=sys.stdout if response.is_success else sys.stderr)
     return 0 if response.is_success else 1
-
-
-def add_audit_commands(commands: Any) -> None:
-    audit = commands.add_parser("audit", help="verify, export, query the audit log")
-    audit.add_argument(
-        "--url",
-        default=os.environ.get("SWITCHBOARD_URL", "http://127.0.0.1:8000"),
-        help="the gateway (SWITCHBOARD_URL); the token is SWITCHBOARD_TOKEN",
-    )
-    sub = audit.add_subparsers(dest="audit_command", required=True)
-    verify = sub.add_parser("verify", help="verify online, or offline from an export")
-    verify.add_argument("--full", action="store_true", help="from the first entry")
-    verify.add_argument("--offline", metavar="FILE", help="an export; no platform needed")
-    verify.add_argument("--vkey", action="append", help="a trusted verifier key (repeatable)")
-    verify.set_defaults(func=_verify)
-    export = sub.add_parser("export", help="write every entry and checkpoint to a file")
-    export.add_argument("--out", required=True)
-    export.set_defaults(func=_export)
-    query = sub.add_parser("query", help="list entries (newest first)")
-    for name in ("user-id", "action", "tenant-id", "result", "resource", "q", "start", "end"):
-        query.add_argument(f"--{name}")
-    query.add_argument("--limit", type=int)
-    query.set_defaults(func=_query)
-    checkpoint = sub.add_parser("checkpoint", help="print the latest signed checkpoint")
-    checkpoint.add_argument("--sign", action="store_true", help="sign one now first")
-    checkpoint.set_defaults(func=_checkpoint)
-    retention = sub.add_parser("retention", help="archive and remove entries past their time")
-    retention.set_defaults(func=_retention)

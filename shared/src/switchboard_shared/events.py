@@ -172,6 +172,31 @@ class ControlState(Event):
     changed_at: datetime = Field(default_factory=utcnow)
 
 
+class ControlRequest(Event):
+    """An owner command sent on the bus, the way in when the gateway is down. It carries the
+    issuer's access token, which command-control verifies and authorises as on HTTP; a request
+    still unread at `expires_at` is answered `request_expired` and not executed."""
+
+    ce_type: ClassVar[str] = "switchboard.control.request.v1"
+    request_id: str = Field(min_length=1, max_length=64)
+    command: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    access_token: str = Field(min_length=1, max_length=8192)
+    issued_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class ControlReply(Event):
+    """The answer to a `ControlRequest`, keyed by its request id: the HTTP status and JSON body
+    the same command would have had on `POST /api/owner/command`."""
+
+    ce_type: ClassVar[str] = "switchboard.control.reply.v1"
+    request_id: str
+    status: int
+    body: dict[str, Any]
+    replied_at: datetime = Field(default_factory=utcnow)
+
+
 class Heartbeat(Event):
     ce_type: ClassVar[str] = "switchboard.service.heartbeat.v1"
     service: str
@@ -209,6 +234,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ProvisioningEvent,
     ControlCommand,
     ControlState,
+    ControlRequest,
+    ControlReply,
     Heartbeat,
     AuditCheckpoint,
 )

@@ -26,6 +26,10 @@ ONBOARDING_EVENTS = Topic("onboarding.events.v1", description="onboarding state 
 PROVISIONING_EVENTS = Topic("provisioning.events.v1", description="provisioning hand-offs")
 CONTROL_COMMANDS = Topic("control.commands.v1", 1, "owner commands, in order")
 CONTROL_STATE = Topic("control.state.v1", 1, "current maintenance state, last value wins")
+CONTROL_REQUESTS = Topic(
+    "control.requests.v1", 1, "owner commands sent on the bus, with the issuer's access token"
+)
+CONTROL_REPLIES = Topic("control.replies.v1", 1, "answers to control requests, by request id")
 SERVICES_HEARTBEAT = Topic("services.heartbeat.v1", 1, "liveness of every service replica")
 AUDIT_CHECKPOINTS = Topic("audit.checkpoints.v1", 1, "signed checkpoints of the audit log")
 
@@ -40,6 +44,8 @@ ALL_TOPICS: tuple[Topic, ...] = (
     PROVISIONING_EVENTS,
     CONTROL_COMMANDS,
     CONTROL_STATE,
+    CONTROL_REQUESTS,
+    CONTROL_REPLIES,
     SERVICES_HEARTBEAT,
     AUDIT_CHECKPOINTS,
 )

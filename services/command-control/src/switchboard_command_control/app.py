@@ -31,12 +31,7 @@ def build_app(settings: CommandControlSettings) -> Litestar:
         stale_after=settings.heartbeat_stale_seconds,
         forget_after=settings.heartbeat_forget_seconds,
     )
-    subscribers.subscribe(
-        runtime.consumer,
-        store,
-        group=settings.consumer_group,
-        forget_after=settings.heartbeat_forget_seconds,
-    )
+    subscribers.subscribe(runtime.consumer, ports, runtime.verifier, group=settings.consumer_group)
 
     async def restore_control_state(_: Runtime) -> None:
         bootstrap = settings.kafka_bootstrap_servers

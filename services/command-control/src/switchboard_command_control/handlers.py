@@ -37,11 +37,17 @@ log = logging.getLogger(__name__)
 
 
 async def execute_command(
-    ports: Ports, principal: Principal, body: Any, *, authorization: str | None = None
+    ports: Ports,
+    principal: Principal,
+    body: Any,
+    *,
+    command_id: str | None = None,
+    authorization: str | None = None,
 ) -> dict[str, Any]:
     """Every outcome (done, refused, denied) is kept in the history and announced on the bus.
-    `authorization` is the caller's own credential, for figures read from other services."""
-    record = _record(principal, body)
+    A command that came on the bus is kept under its request's id; `authorization` is the
+    caller's own credential, for figures read from other services."""
+    record = _record(principal, body, command_id or str(uuid.uuid4()))
     if not principal.can(Permission.COMMANDS_EXECUTE):
         reason = f"role {principal.role} may not execute commands"
         await _conclude(ports, replace(record, outcome=AuditResult.DENIED, reason=reason))
@@ -72,10 +78,10 @@ async def execute_command(
     }
 
 
-def _record(principal: Principal, body: Any) -> CommandRecord:
+def _record(principal: Principal, body: Any, command_id: str) -> CommandRecord:
     params = body.get("params") if isinstance(body, dict) else None
     return CommandRecord(
-        command_id=str(uuid.uuid4()),
+        command_id=command_id,
         command=command_name(body),
         params=mask_value(params) if isinstance(params, dict) else {},
         actor_id=principal.user_id,

@@ -20,6 +20,8 @@ class ControlStore(Protocol):
 
     async def current_state(self) -> ControlState | None: ...
 
+    async def find_command(self, command_id: str) -> CommandRecord | None: ...
+
     async def save_heartbeat(self, beat: InstanceBeat) -> None: ...
 
     async def forget_heartbeats(self, service: str, before: datetime) -> None: ...
@@ -60,6 +62,16 @@ class PostgresControlStore:
         if row is None:
             return None
         return ControlState(**{**row, "mode": OperatingMode(row["mode"])})
+
+    async def find_command(self, command_id: str) -> CommandRecord | None:
+        async with self._pool.connection() as conn:
+            cursor = await conn.execute(
+                "SELECT command_id, command, params, actor_id, actor_email, actor_role, outcome, "
+                "reason, result, issued_at FROM commands WHERE command_id = %s",
+                (command_id,),
+            )
+            row = cast("dict[str, Any] | None", await cursor.fetchone())
+        return CommandRecord(**row) if row is not None else None
 
     async def save_heartbeat(self, beat: InstanceBeat) -> None:
         async with self._pool.connection() as conn, conn.transaction():

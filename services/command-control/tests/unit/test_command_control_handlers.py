@@ -31,6 +31,9 @@ class FakeStore:
     async def current_state(self) -> ControlState | None:
         return self.states[-1] if self.states else None
 
+    async def find_command(self, command_id: str) -> CommandRecord | None:
+        return next((c for c in self.commands if c.command_id == command_id), None)
+
     async def save_heartbeat(self, beat: InstanceBeat) -> None:
         pass
 
