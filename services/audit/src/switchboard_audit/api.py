@@ -10,11 +10,10 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, Parameter
 
-from switchboard_audit.domain import RESULTS
+from switchboard_audit.domain import RESULTS, EntryQuery
 from switchboard_audit.handlers import list_entries
 from switchboard_audit.ports import AuditPorts
 from switchboard_audit.retention import Retention
-from switchboard_audit.store import EntryQuery
 from switchboard_audit.verify import verify_log
 from switchboard_shared.auth.guards import provide_principal, requires
 from switchboard_shared.auth.principal import Principal

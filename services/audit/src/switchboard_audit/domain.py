@@ -138,3 +138,20 @@ def decode_cursor(cursor: str) -> int:
     if kind != "seq":
         raise InvalidCursor
     return int(seq)
+
+
+@dataclass(frozen=True)
+class EntryQuery:
+    """What a list of entries asks for, within the caller's scope."""
+
+    scope: str
+    tenant_id: str | None = None
+    actor_id: str | None = None
+    action: str | None = None
+    result: str | None = None
+    resource: str | None = None
+    text: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    before_seq: int | None = None
+    limit: int = 50

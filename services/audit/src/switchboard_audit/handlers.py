@@ -10,12 +10,13 @@ from typing import Any
 from switchboard_audit.domain import (
     Entry,
     EntryDraft,
+    EntryQuery,
     decode_cursor,
     draft_from_audit_event,
     draft_from_command,
     encode_cursor,
 )
-from switchboard_audit.store import AuditStore, EntryQuery
+from switchboard_audit.store import AuditStore
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.envelope import Envelope
 from switchboard_shared.events import AuditEvent, ControlCommand

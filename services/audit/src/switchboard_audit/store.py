@@ -15,7 +15,7 @@ from typing import Protocol
 
 from psycopg_pool import AsyncConnectionPool
 
-from switchboard_audit.domain import Entry, EntryDraft
+from switchboard_audit.domain import Entry, EntryDraft, EntryQuery
 from switchboard_audit.store_sql import (
     AFTER,
     COLUMNS,
@@ -35,21 +35,6 @@ from switchboard_shared.merkle import Frontier, NodeId, frontier_ids
 
 APPEND_LOCK = 0x5357_4155_4449_54  # one advisory lock: one writer grows the tree at a time
 WALK_BATCH = 5000
-
-
-@dataclass(frozen=True)
-class EntryQuery:
-    scope: str
-    tenant_id: str | None = None
-    actor_id: str | None = None
-    action: str | None = None
-    result: str | None = None
-    resource: str | None = None
-    text: str | None = None
-    start: datetime | None = None
-    end: datetime | None = None
-    before_seq: int | None = None
-    limit: int = 50
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from switchboard_audit.domain import Entry, EntryDraft, place
+from switchboard_audit.domain import Entry, EntryDraft, EntryQuery, place
 from switchboard_audit.encoding import canonical_bytes
 from switchboard_shared.db import Connection
 from switchboard_shared.merkle import Frontier, NodeId, frontier_ids, leaf_hash
-
-if TYPE_CHECKING:
-    from switchboard_audit.store import EntryQuery
 
 COLUMNS = (
     "seq, event_id, occurred_at, recorded_at, actor_id, actor_email, actor_role, tenant_id, "

@@ -10,7 +10,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from switchboard_audit.store import EntryQuery, PostgresAuditStore
+from switchboard_audit.domain import EntryQuery
+from switchboard_audit.store import PostgresAuditStore
 from switchboard_shared.db import role_dsn
 from switchboard_shared.merkle import Frontier
 from switchboard_shared.migrations import apply_migrations, load_migrations

@@ -15,9 +15,9 @@ from audit_private_log import ENTRIES, HEADERS, PrivateLog, drafts
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from psycopg import sql
 
+from switchboard_audit.domain import EntryQuery
 from switchboard_audit.encoding import canonical_bytes
 from switchboard_audit.signing import KeyVault
-from switchboard_audit.store import EntryQuery
 from switchboard_deploy.audit_cli import export_log
 from switchboard_deploy.cli import main as cli_main
 from switchboard_shared.audit_export import read_export, verify_export

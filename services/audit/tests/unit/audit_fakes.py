@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from switchboard_audit.checkpoint_store import RetentionMark, StoredCheckpoint, Verification
-from switchboard_audit.domain import Entry, EntryDraft, place
+from switchboard_audit.domain import Entry, EntryDraft, EntryQuery, place
 from switchboard_audit.encoding import entry_leaf_hash
 from switchboard_audit.signing import StoredKey
-from switchboard_audit.store import EntryQuery, LogShape, StoredLeaf
+from switchboard_audit.store import LogShape, StoredLeaf
 from switchboard_shared.merkle import Frontier, NodeId
 
 
