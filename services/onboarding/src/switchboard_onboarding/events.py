@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from switchboard_onboarding.domain import Location
+from switchboard_shared.audit_trail import AuditTrail
 from switchboard_shared.auth.principal import Principal
 from switchboard_shared.bus import EventBus
 from switchboard_shared.envelope import event_key
-from switchboard_shared.events import AuditEvent, OnboardingEvent
-from switchboard_shared.topics import AUDIT_EVENTS, ONBOARDING_EVENTS
+from switchboard_shared.events import OnboardingEvent
+from switchboard_shared.topics import ONBOARDING_EVENTS
 
 
 def provisioning_input(location: Location) -> dict[str, Any]:
@@ -20,6 +21,7 @@ def provisioning_input(location: Location) -> dict[str, Any]:
 class Announcer:
     def __init__(self, bus: EventBus) -> None:
         self._bus = bus
+        self._audit = AuditTrail(bus)
 
     async def status_changed(
         self,
@@ -67,20 +69,11 @@ class Announcer:
         params: dict[str, Any] | None = None,
         reason: str | None = None,
     ) -> None:
-        event = AuditEvent(
-            action=action,
-            actor_id=principal.user_id if principal else None,
-            actor_email=principal.email if principal else None,
-            actor_role=principal.role if principal else None,
+        await self._audit.record(
+            action,
+            actor=principal,
             tenant_id=tenant_id,
             resource=resource,
-            params=params or {},
+            params=params,
             reason=reason,
-        )
-        await self._bus.publish(
-            AUDIT_EVENTS,
-            event,
-            key=event_key(tenant_id, resource),
-            tenant_id=tenant_id,
-            actor=event.actor_id,
         )
