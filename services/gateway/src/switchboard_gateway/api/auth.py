@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from switchboard_gateway.api.dependencies import AUTH, PRINCIPAL
-from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
+from switchboard_gateway.api.errors import ERROR_RESPONSES
 from switchboard_gateway.api.responses import LoginAnswer, Me, Sessions, Tokens, answers
 from switchboard_gateway.api.schemas import LoginRequest, RefreshRequest, session_view, user_view
 from switchboard_gateway.auth import AuthService, Client, TokenPair
@@ -48,7 +48,6 @@ def client_of(request: Request[Any, Any, Any]) -> Client:
 
 class AuthController(Controller):
     path = "/api/auth"
-    exception_handlers = DATABASE_ERRORS
     dependencies = AUTH
 
     @post(

@@ -8,7 +8,6 @@ from litestar import HttpMethod, Request, Response, route
 from litestar.datastructures import State
 
 from switchboard_gateway.accounts import AccountService
-from switchboard_gateway.api.errors import DATABASE_ERRORS
 from switchboard_gateway.proxy import Forwarder, Incoming, owning_service
 from switchboard_shared.errors import NotFound
 from switchboard_shared.write_guard import open_in_maintenance
@@ -48,7 +47,6 @@ FORWARDED_PATHS = [
     FORWARDED_PATHS,
     http_method=METHODS,
     include_in_schema=False,
-    exception_handlers=DATABASE_ERRORS,
     opt=open_in_maintenance("the service behind the gateway applies its own write guard"),
 )
 async def forward(request: Request[Any, Any, State]) -> Response[bytes]:

@@ -10,7 +10,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from switchboard_gateway.api.dependencies import PRINCIPAL
-from switchboard_gateway.api.errors import DATABASE_ERRORS
 from switchboard_gateway.api.responses import Account, Invitations, InvitationView, answers
 from switchboard_gateway.api.schemas import InvitationAccept, InvitationCreate, user_view
 from switchboard_gateway.invitation_store import Invitation
@@ -40,7 +39,6 @@ def invitation_view(invitation: Invitation) -> dict[str, Any]:
 
 class TenantInvitationController(Controller):
     path = "/api/tenants/{tenant_id:str}/invitations"
-    exception_handlers = DATABASE_ERRORS
     guards = [requires(Permission.INVITATIONS_CREATE)]
     dependencies = {**INVITATIONS, **PRINCIPAL}
 
@@ -68,7 +66,6 @@ class TenantInvitationController(Controller):
 
 class InvitationAcceptController(Controller):
     path = "/api/invitations/accept"
-    exception_handlers = DATABASE_ERRORS
     dependencies = INVITATIONS
 
     @post("/", status_code=201, responses=answers(201, Account))

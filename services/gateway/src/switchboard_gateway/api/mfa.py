@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 
 from switchboard_gateway.api.auth import client_of, tokens_view
 from switchboard_gateway.api.dependencies import PRINCIPAL
-from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
+from switchboard_gateway.api.errors import ERROR_RESPONSES
 from switchboard_gateway.api.responses import MfaConfirmed, MfaEnrolment, Tokens, answers
 from switchboard_gateway.api.schemas import (
     MfaConfirmRequest,
@@ -42,7 +42,6 @@ async def _caller(request: Request[Any, Any, Any], mfa: MfaService, token: str |
 class MfaController(Controller):
     path = "/api/auth/mfa"
     cache_control = CacheControlHeader(no_store=True)  # secrets, codes and tokens
-    exception_handlers = DATABASE_ERRORS
     dependencies = MFA
 
     @post("/enrol", status_code=201, responses=answers(201, MfaEnrolment))

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from switchboard_gateway.accounts import AccountService
 from switchboard_gateway.api.dependencies import ACCOUNTS, PRINCIPAL
-from switchboard_gateway.api.errors import DATABASE_ERRORS, ERROR_RESPONSES
+from switchboard_gateway.api.errors import ERROR_RESPONSES
 from switchboard_gateway.api.responses import Account, AccountPage, TenantPage, TenantView, answers
 from switchboard_gateway.api.schemas import (
     TenantCreate,
@@ -43,7 +43,6 @@ def _page(items: list[Any], limit: int, view: Any) -> dict[str, Any]:
 
 class TenantController(Controller):
     path = "/api/tenants"
-    exception_handlers = DATABASE_ERRORS
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
@@ -89,7 +88,6 @@ class TenantController(Controller):
 
 class TenantUserController(Controller):
     path = "/api/tenants/{tenant_id:str}/users"
-    exception_handlers = DATABASE_ERRORS
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
@@ -163,7 +161,6 @@ class PlatformUserController(Controller):
     """Platform accounts (super_admin, sre, implementation_lead) belong to no tenant."""
 
     path = "/api/platform/users"
-    exception_handlers = DATABASE_ERRORS
     guards = [authenticated()]
     dependencies = {**ACCOUNTS, **PRINCIPAL}
 
